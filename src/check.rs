@@ -1,0 +1,286 @@
+//! One module from text to findings, and the fix loop that applies them.
+
+use std::ops::Range;
+
+use crate::edit::{apply_fixes, Applicability, Fix};
+use crate::judge::{classify, judge_method, Callable, MethodVerdict, Overrides};
+use crate::matcher::{find_sites, Channel, Site};
+use crate::parse::{error_count, first_error, parse};
+use crate::resolve::{Module, StartMethod};
+use crate::rewrite::hoist::hoist;
+use crate::rules::Rule;
+use crate::settings::Settings;
+use crate::source::row_col;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Stateless,
+    Stateful,
+    Refused,
+    Liftable,
+    Unknown,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Stateless => "stateless",
+            Verdict::Stateful => "stateful",
+            Verdict::Refused => "refused",
+            Verdict::Liftable => "liftable",
+            Verdict::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: Rule,
+    pub message: String,
+    /// The callable expression.
+    pub range: Range<usize>,
+    pub fix: Option<Fix>,
+    pub verdict: Verdict,
+    /// Why no fix is offered.
+    pub reason: Option<String>,
+}
+
+/// Everything found in one text (no fixes applied).
+pub fn analyze(
+    text: &str,
+    settings: &Settings,
+    overrides: &dyn Overrides,
+) -> Result<Vec<Finding>, String> {
+    let tree = parse(text).ok_or("the parser gave up")?;
+    if let Some(at) = first_error(&tree) {
+        let (row, col) = row_col(text, at);
+        return Err(format!("syntax error at {row}:{col}; file left untouched"));
+    }
+    let module = Module::build(tree.root_node(), text);
+    let mut findings = Vec::new();
+    for site in find_sites(&module) {
+        if let Some(f) = judge_site(&module, &site, overrides) {
+            if settings.rules.contains(&f.rule) && !suppressed(text, f.range.start, f.rule) {
+                findings.push(f);
+            }
+        }
+    }
+    Ok(findings)
+}
+
+fn judge_site(module: &Module, site: &Site, overrides: &dyn Overrides) -> Option<Finding> {
+    let callable = classify(module, site.callable, site.scope, 0);
+    let text = module.text(site.callable);
+    let what = match &callable {
+        Callable::Fine | Callable::Unknown => return None,
+        Callable::BoundMethod { .. } | Callable::InheritedMethod { .. } => {
+            format!("bound method `{text}`")
+        }
+        Callable::Lambda(_) => "lambda".to_string(),
+        Callable::LocalFunction { name, .. } => format!("local function `{name}`"),
+        Callable::MainGuardFunction { name, .. } => format!("`{name}`"),
+    };
+    let range = site.callable.byte_range();
+    let info = |message: String| Finding {
+        rule: Rule::UnknownPool,
+        message,
+        range: range.clone(),
+        fix: None,
+        verdict: Verdict::Unknown,
+        reason: None,
+    };
+    if site.unknown_receiver {
+        return Some(info(format!(
+            "{what} handed to `{}`, whose kind is unknown: it fails if that is a process pool",
+            site.api
+        )));
+    }
+    if site.channel == Channel::StartUp && site.start == StartMethod::Fork {
+        return Some(info(format!(
+            "{what} handed to `{}` is not pickled under the fork start method this file pins; it fails under spawn or forkserver",
+            site.api
+        )));
+    }
+    let startup_note = if site.channel == Channel::StartUp {
+        " under spawn and forkserver (the Linux default since Python 3.14)"
+    } else {
+        ""
+    };
+    let finding =
+        |rule, message: String, fix: Option<Fix>, verdict, reason: Option<String>| Finding {
+            rule,
+            message,
+            range: range.clone(),
+            fix,
+            verdict,
+            reason,
+        };
+    Some(match callable {
+        Callable::BoundMethod { class, method, .. } => {
+            let class_name = &module.classes[class].name;
+            let message = format!(
+                "{what} handed to `{}`: pickles the whole `{class_name}` instance{startup_note}",
+                site.api
+            );
+            match judge_method(module, class, &method, overrides) {
+                MethodVerdict::Stateless(set) => match hoist(module, &set) {
+                    Ok(fix) => finding(Rule::BoundMethod, message, Some(fix), Verdict::Stateless, None),
+                    Err(reason) => finding(Rule::BoundMethod, message, None, Verdict::Refused, Some(reason)),
+                },
+                MethodVerdict::Stateful { reason } => {
+                    finding(Rule::BoundMethod, message, None, Verdict::Stateful, Some(reason))
+                }
+                MethodVerdict::Refused { reason } => {
+                    finding(Rule::BoundMethod, message, None, Verdict::Refused, Some(reason))
+                }
+            }
+        }
+        Callable::InheritedMethod { class, method } => finding(
+            Rule::BoundMethod,
+            format!(
+                "{what} handed to `{}`: pickles the whole `{}` instance{startup_note}",
+                site.api, module.classes[class].name
+            ),
+            None,
+            Verdict::Refused,
+            Some(format!("`{method}` is inherited from a base class")),
+        ),
+        Callable::Lambda(_) => finding(
+            Rule::Lambda,
+            format!("lambda handed to `{}` cannot be pickled{startup_note}", site.api),
+            None,
+            Verdict::Liftable,
+            Some("lifting lambdas is not automated yet".to_string()),
+        ),
+        Callable::LocalFunction { name, .. } => finding(
+            Rule::LocalFunction,
+            format!("local function `{name}` handed to `{}` cannot be pickled{startup_note}", site.api),
+            None,
+            Verdict::Liftable,
+            Some("lifting local functions is not automated yet".to_string()),
+        ),
+        Callable::MainGuardFunction { name, .. } => finding(
+            Rule::MainGuardFunction,
+            format!(
+                "`{name}` is defined under `if __name__ == \"__main__\":`; `{}` cannot find it in a spawn or forkserver worker",
+                site.api
+            ),
+            None,
+            Verdict::Liftable,
+            Some("moving it above the guard is not automated yet".to_string()),
+        ),
+        Callable::Fine | Callable::Unknown => return None,
+    })
+}
+
+/// `# picklefix: ignore`, `# picklefix: ignore[PF001]`, `# noqa`, `# noqa: PF001` on the line.
+fn suppressed(text: &str, at: usize, rule: Rule) -> bool {
+    let start = crate::source::line_start(text, at);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[start..end];
+    let Some(hash) = line.find('#') else {
+        return false;
+    };
+    let comment = &line[hash..];
+    for marker in ["picklefix: ignore", "noqa"] {
+        if let Some(pos) = comment.find(marker) {
+            let rest = comment[pos + marker.len()..].trim_start();
+            let codes = if let Some(r) = rest.strip_prefix('[') {
+                r.split(']').next().unwrap_or("")
+            } else if let Some(r) = rest.strip_prefix(':') {
+                r
+            } else {
+                return true; // bare marker: everything on the line
+            };
+            if codes
+                .split([',', ' '])
+                .any(|c| c.trim().eq_ignore_ascii_case(rule.code()))
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+pub const MAX_PASSES: usize = 16;
+
+/// Result of fixing one text.
+pub struct Fixed {
+    pub text: String,
+    pub fixes_applied: usize,
+    /// A pass produced text with new syntax errors and was dropped.
+    pub rejected: Option<String>,
+}
+
+/// Apply fixes pass after pass until nothing applicable is left.
+pub fn fix_all(
+    original: &str,
+    first: &[Finding],
+    settings: &Settings,
+    overrides: &dyn Overrides,
+) -> Fixed {
+    let min = settings.min_applicability();
+    let mut current = original.to_string();
+    let mut applied_total = 0;
+    let mut findings: Vec<Finding> = first.to_vec();
+    for _ in 0..MAX_PASSES {
+        let fixes: Vec<&Fix> = findings
+            .iter()
+            .filter_map(|f| f.fix.as_ref())
+            .filter(|fix| {
+                fix.applicability >= min && fix.applicability != Applicability::DisplayOnly
+            })
+            .collect();
+        if fixes.is_empty() {
+            break;
+        }
+        let (next, applied) = apply_fixes(&current, &fixes);
+        if next == current {
+            break;
+        }
+        match parse(&next) {
+            Some(tree) if error_count(&tree) == 0 => {}
+            _ => {
+                return Fixed {
+                    text: current,
+                    fixes_applied: applied_total,
+                    rejected: Some("a fix produced invalid Python; it was not applied".into()),
+                }
+            }
+        }
+        applied_total += applied.iter().filter(|a| **a).count();
+        current = next;
+        findings = match analyze(&current, settings, overrides) {
+            Ok(f) => f,
+            Err(e) => {
+                return Fixed {
+                    text: current,
+                    fixes_applied: applied_total,
+                    rejected: Some(e),
+                }
+            }
+        };
+    }
+    Fixed {
+        text: current,
+        fixes_applied: applied_total,
+        rejected: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suppression_comments() {
+        let t = "pool.map(self.m, xs)  # picklefix: ignore[PF001]\n";
+        assert!(suppressed(t, 9, Rule::BoundMethod));
+        assert!(!suppressed(t, 9, Rule::Lambda));
+        assert!(suppressed("f(x)  # noqa\n", 0, Rule::Lambda));
+        assert!(suppressed("f(x)  # noqa: E501, PF002\n", 0, Rule::Lambda));
+        assert!(!suppressed("f(x)  # noqa: E501\n", 0, Rule::Lambda));
+        assert!(!suppressed("f(x)\n", 0, Rule::Lambda));
+    }
+}

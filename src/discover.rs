@@ -1,0 +1,183 @@
+//! Which files to read: walk the roots (honouring .gitignore, hidden files and `--exclude`),
+//! and the byte prefilter that lets most files skip parsing.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use aho_corasick::AhoCorasick;
+use ignore::overrides::OverrideBuilder;
+use ignore::{WalkBuilder, WalkState};
+
+use crate::matcher::{POOL_WORDS, UNKNOWN_RECEIVER_WORDS};
+use crate::rules::Rule;
+use crate::settings::Settings;
+
+/// Folders no one wants rewritten (virtual environments, vendored packages).
+const DEFAULT_EXCLUDES: &[&str] = &[
+    "venv",
+    "node_modules",
+    "site-packages",
+    "__pypackages__",
+    "__pycache__",
+];
+
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub path: PathBuf,
+    /// Index of the root (command-line path) it came from.
+    pub root: usize,
+}
+
+pub struct Discovered {
+    pub files: Vec<Candidate>,
+    /// `(path, message)` for roots that don't exist and walk errors.
+    pub errors: Vec<(PathBuf, String)>,
+}
+
+pub fn discover(settings: &Settings) -> Discovered {
+    let files = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    for (root_index, root) in settings.paths.iter().enumerate() {
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                push(&errors, (root.clone(), io_message(&e)));
+                continue;
+            }
+        };
+        if meta.is_file() {
+            // Named on the command line: always read, whatever its name.
+            push(
+                &files,
+                Candidate {
+                    path: root.clone(),
+                    root: root_index,
+                },
+            );
+            continue;
+        }
+        let walker = match build_walker(root, settings) {
+            Ok(w) => w,
+            Err(e) => {
+                push(&errors, (root.clone(), e));
+                continue;
+            }
+        };
+        walker.run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(entry) => {
+                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                        if is_file && entry.path().extension().is_some_and(|e| e == "py") {
+                            push(
+                                &files,
+                                Candidate {
+                                    path: entry.into_path(),
+                                    root: root_index,
+                                },
+                            );
+                        }
+                    }
+                    Err(err) => {
+                        let path = match &err {
+                            ignore::Error::WithPath { path, .. } => path.clone(),
+                            _ => root.clone(),
+                        };
+                        push(&errors, (path, err.to_string()));
+                    }
+                }
+                WalkState::Continue
+            })
+        });
+    }
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    Discovered {
+        files,
+        errors: errors.into_inner().unwrap_or_default(),
+    }
+}
+
+fn push<T>(list: &Mutex<Vec<T>>, item: T) {
+    if let Ok(mut l) = list.lock() {
+        l.push(item);
+    }
+}
+
+fn build_walker(root: &Path, settings: &Settings) -> Result<ignore::WalkParallel, String> {
+    let mut overrides = OverrideBuilder::new(root);
+    for glob in DEFAULT_EXCLUDES
+        .iter()
+        .map(|s| s.to_string())
+        .chain(settings.exclude.iter().cloned())
+    {
+        overrides
+            .add(&format!("!{glob}"))
+            .map_err(|e| format!("invalid --exclude pattern `{glob}`: {e}"))?;
+    }
+    let overrides = overrides.build().map_err(|e| e.to_string())?;
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .hidden(true)
+        .git_ignore(true)
+        .require_git(false)
+        .follow_links(false)
+        .overrides(overrides)
+        .threads(settings.jobs.unwrap_or(0));
+    Ok(builder.build_parallel())
+}
+
+pub fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "No such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "Permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Fast check that a file could hold a finding: it must name a pool somewhere.
+pub struct Prefilter {
+    matcher: Option<AhoCorasick>,
+}
+
+impl Prefilter {
+    pub fn new(settings: &Settings) -> Prefilter {
+        if !settings.prefilter {
+            return Prefilter { matcher: None };
+        }
+        let mut words: Vec<&str> = POOL_WORDS.to_vec();
+        if settings.rules.contains(&Rule::UnknownPool) {
+            words.extend(UNKNOWN_RECEIVER_WORDS);
+        }
+        Prefilter {
+            matcher: AhoCorasick::new(words).ok(),
+        }
+    }
+
+    pub fn may_match(&self, bytes: &[u8]) -> bool {
+        match &self.matcher {
+            Some(m) => m.is_match(bytes),
+            None => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefilter_words() {
+        let s = Settings::default();
+        let p = Prefilter::new(&s);
+        assert!(p.may_match(b"from multiprocessing import Pool"));
+        assert!(p.may_match(b"loop.run_in_executor(x, f)"));
+        assert!(!p.may_match(b"import os\nprint(1)\n"));
+        let off = Prefilter::new(&Settings {
+            prefilter: false,
+            ..Settings::default()
+        });
+        assert!(off.may_match(b"import os"));
+    }
+}

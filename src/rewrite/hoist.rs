@@ -1,0 +1,573 @@
+//! Hoist stateless methods to module level and reroute every reference.
+//!
+//! Worked example (`·` = the file's indent unit, here four spaces):
+//!
+//! ```text
+//! class PageProcess:                         def single_process(page):
+//! ····def single_process(self, page):        ····return len(page.strip())
+//! ········return len(page.strip())      →
+//! ····def run(self, xs):                     class PageProcess:
+//! ········pool.map(self.single_process, xs)  ····def single_process(self, page):
+//!                                            ········return single_process(page)
+//!                                            ····def run(self, xs):
+//!                                            ········pool.map(single_process, xs)
+//! ```
+//!
+//! The moved text is the method's own bytes with three kinds of edits inside it: `self`
+//! leaves the parameter list, `self.helper` becomes `helper`, and each line loses exactly
+//! the `def` line's indentation prefix (so tabs stay tabs). Lines that start inside a
+//! multi-line string are values, not code: their bytes never change.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use super::names::NamePicker;
+use crate::edit::{apply_edits, Applicability, Edit, Fix};
+use crate::judge::HoistSet;
+use crate::parse::{call_args, descendants, named_children, strip_parens};
+use crate::resolve::{first_param_ident, Binding, BindingValue, Module, ScopeId};
+use crate::source::{line_end_inclusive, line_start, newline_of};
+
+struct Moved<'t> {
+    index: usize,
+    name: String,
+    new_name: String,
+    def: Node<'t>,
+    /// Leading comments (if any) through the end of the last statement.
+    range: Range<usize>,
+}
+
+/// Build the safe fix that hoists `set`; `Err` carries why it can't be done after all.
+pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>) -> Result<Fix, String> {
+    let src = module.src;
+    let nl = newline_of(src);
+    let class = &module.classes[set.class];
+    if class.stmt.parent().is_none_or(|p| p.kind() != "module") {
+        return Err(format!(
+            "`{}` is inside a block; only top-level classes are rewritten",
+            class.name
+        ));
+    }
+
+    // 1. References to every moved method, module-wide.
+    let moved_names: Vec<&str> = set
+        .methods
+        .iter()
+        .map(|&i| class.methods[i].name.as_str())
+        .collect();
+    let refs = find_references(module, set, &moved_names);
+
+    // 2. New names: free at module level and in every function we reroute inside.
+    let mut picker = NamePicker::new(module);
+    for r in &refs.rerouted {
+        picker.avoid_locals_of(r.scope);
+    }
+    let mut moved: Vec<Moved> = Vec::new();
+    for &i in &set.methods {
+        let m = &class.methods[i];
+        let new_name = picker.pick(&m.name, &class.name);
+        let range = method_range(src, m.def);
+        if m.def.child(0).is_some_and(|k| k.kind() == "async")
+            && descendants(m.def).any(|n| n.kind() == "yield")
+        {
+            return Err(format!("`{}` is an async generator", m.name));
+        }
+        moved.push(Moved {
+            index: i,
+            name: m.name.clone(),
+            new_name,
+            def: m.def,
+            range,
+        });
+    }
+    let new_name_of: HashMap<&str, &str> = moved
+        .iter()
+        .map(|m| (m.name.as_str(), m.new_name.as_str()))
+        .collect();
+
+    // 3. Every reroute as an edit on the original text.
+    let mut reroutes: Vec<Edit> = Vec::new();
+    for r in &refs.rerouted {
+        let new = new_name_of[r.method.as_str()];
+        reroutes.push(Edit::replace(r.attribute.byte_range(), new));
+        if let Some(arg) = r.drop_first_arg.clone() {
+            reroutes.push(arg);
+        }
+    }
+    for node in &set.to_class_attr {
+        if let Some(obj) = node.child_by_field_name("object") {
+            reroutes.push(Edit::replace(obj.byte_range(), class.name.clone()));
+        }
+    }
+
+    // 4. The module-level functions.
+    let mut hoisted_texts = Vec::new();
+    for m in &moved {
+        hoisted_texts.push(moved_text(module, m, &reroutes)?);
+    }
+
+    // 5. What stays in the class: a wrapper, or nothing.
+    let mut edits: Vec<Edit> = Vec::new();
+    let body_statements = class.node.child_by_field_name("body").map_or(0, |b| {
+        named_children(b)
+            .iter()
+            .filter(|n| n.kind() != "comment")
+            .count()
+    });
+    let mut removable: Vec<&Moved> = moved
+        .iter()
+        .filter(|m| {
+            m.name.starts_with('_') && !m.name.ends_with("__") && !refs.other.contains(&m.name)
+        })
+        .collect();
+    if removable.len() >= body_statements {
+        removable.clear(); // never leave an empty class body
+    }
+    for m in &moved {
+        if removable.iter().any(|r| r.index == m.index) {
+            edits.push(Edit::delete(deletion_range(src, m.range.clone())));
+        } else {
+            edits.extend(wrapper_edits(module, m)?);
+        }
+    }
+
+    // 6. Reroutes outside the moved methods stay where they are.
+    for e in reroutes {
+        if !moved.iter().any(|m| m.range.contains(&e.range.start)) {
+            edits.push(e);
+        }
+    }
+
+    // 7. Insert before the class, its decorators and the comments right above it.
+    let at = leading_comments_start(src, class.stmt.start_byte(), "");
+    let mut inserted = String::new();
+    for text in &hoisted_texts {
+        inserted.push_str(text);
+        inserted.push_str(nl);
+        inserted.push_str(nl);
+        inserted.push_str(nl);
+    }
+    edits.push(Edit::insert(at, inserted));
+
+    let first = &moved[0];
+    let mut message = if first.new_name == first.name {
+        format!("Move `{}` to module level", first.name)
+    } else {
+        format!(
+            "Move `{}` to module level as `{}`",
+            first.name, first.new_name
+        )
+    };
+    if moved.len() > 1 {
+        let helpers: Vec<String> = moved[1..].iter().map(|m| format!("`{}`", m.name)).collect();
+        message.push_str(&format!(" with its helpers {}", helpers.join(", ")));
+    }
+    let mut fix = Fix::new(edits, Applicability::Safe, message);
+    fix.defines = moved.iter().map(|m| m.new_name.clone()).collect();
+    check_disjoint(&fix)?;
+    Ok(fix)
+}
+
+fn check_disjoint(fix: &Fix) -> Result<(), String> {
+    for pair in fix.edits.windows(2) {
+        if pair[0].range.end > pair[1].range.start {
+            return Err("the rewrite would edit overlapping text".to_string());
+        }
+    }
+    Ok(())
+}
+
+struct Reference<'t> {
+    method: String,
+    attribute: Node<'t>,
+    scope: ScopeId,
+    /// `Class.m(obj, x)` → `m(x)`: deletes `obj, `.
+    drop_first_arg: Option<Edit>,
+}
+
+struct References<'t> {
+    rerouted: Vec<Reference<'t>>,
+    /// Method names with references we cannot reroute (they keep a wrapper).
+    other: HashSet<String>,
+}
+
+fn find_references<'t>(module: &Module<'t>, set: &HoistSet<'t>, names: &[&str]) -> References<'t> {
+    let class = &module.classes[set.class];
+    let mut refs = References {
+        rerouted: Vec::new(),
+        other: HashSet::new(),
+    };
+    for &(attr, scope) in &module.attributes {
+        let (Some(obj), Some(name_node)) = (
+            attr.child_by_field_name("object"),
+            attr.child_by_field_name("attribute"),
+        ) else {
+            continue;
+        };
+        let name = module.text(name_node);
+        if !names.contains(&name) {
+            continue;
+        }
+        let obj = strip_parens(obj);
+        let mut rerouted = None;
+        if obj.kind() == "identifier" {
+            let o = module.text(obj);
+            let self_of_class = module
+                .method_context(scope)
+                .is_some_and(|(c, self_name)| c == set.class && self_name == o);
+            let binding = module.lookup(scope, o, obj.start_byte()).map(|(_, b)| b);
+            let is_class = matches!(binding, Some(Binding { value: BindingValue::Class(c), .. }) if *c == set.class);
+            let is_cls = is_cls_param(module, scope, o, set.class);
+            let is_instance = matches!(binding, Some(Binding { value: BindingValue::Value(v), .. })
+                if instance_of(module, *v, scope) == Some(set.class));
+            if self_of_class || is_instance {
+                rerouted = Some(None);
+            } else if is_class || is_cls {
+                // `Class.m(obj, x)`: the first argument was `self`.
+                rerouted = first_arg_deletion(module, attr).map(Some);
+            }
+        }
+        match rerouted {
+            Some(drop_first_arg) => refs.rerouted.push(Reference {
+                method: name.to_string(),
+                attribute: attr,
+                scope,
+                drop_first_arg,
+            }),
+            None => {
+                refs.other.insert(name.to_string());
+            }
+        }
+    }
+    // `getattr(self, "_m")` and friends: a string naming the method keeps it alive.
+    for name in names {
+        let quoted = [format!("\"{name}\""), format!("'{name}'")];
+        if quoted.iter().any(|q| module.src.contains(q.as_str())) {
+            refs.other.insert(name.to_string());
+        }
+    }
+    let _ = class;
+    refs
+}
+
+fn is_cls_param(module: &Module, scope: ScopeId, name: &str, class: usize) -> bool {
+    let sc = &module.scopes[scope];
+    sc.class == Some(class)
+        && module.classes[class].methods.iter().any(|m| {
+            m.scope == scope && m.is_classmethod() && m.first_param.as_deref() == Some(name)
+        })
+}
+
+fn instance_of(module: &Module, value: Node, scope: ScopeId) -> Option<usize> {
+    let value = strip_parens(value);
+    if value.kind() != "call" {
+        return None;
+    }
+    let callee = value.child_by_field_name("function")?;
+    if callee.kind() != "identifier" {
+        return None;
+    }
+    match module.lookup(scope, module.text(callee), callee.start_byte()) {
+        Some((
+            _,
+            Binding {
+                value: BindingValue::Class(c),
+                ..
+            },
+        )) => Some(*c),
+        _ => None,
+    }
+}
+
+/// For `Class.m(first, …)` called with a simple first argument, the edit deleting it.
+fn first_arg_deletion(module: &Module, attr: Node) -> Option<Edit> {
+    let call = attr.parent()?;
+    if call.kind() != "call" || call.child_by_field_name("function")?.id() != attr.id() {
+        return None;
+    }
+    let args = call_args(call, module.src);
+    let first = *args.positional.first()?;
+    if !matches!(first.kind(), "identifier" | "attribute") {
+        return None; // evaluating it may have effects
+    }
+    let list = call.child_by_field_name("arguments")?;
+    let rest: Vec<Node> = named_children(list)
+        .into_iter()
+        .filter(|n| n.kind() != "comment" && n.start_byte() > first.start_byte())
+        .collect();
+    let end = match rest.first() {
+        Some(next) => next.start_byte(),
+        None => list.end_byte().saturating_sub(1), // up to `)`
+    };
+    Some(Edit::delete(first.start_byte()..end))
+}
+
+/// From the comments directly above the `def` (same indentation) to the end of its last
+/// statement (trailing comments of the block stay in the class).
+fn method_range(src: &str, def: Node) -> Range<usize> {
+    let def_line = line_start(src, def.start_byte());
+    let indent = &src[def_line..def.start_byte()];
+    let start = leading_comments_start(src, def.start_byte(), indent);
+    let mut end = def.end_byte();
+    if let Some(body) = def.child_by_field_name("body") {
+        if let Some(last) = named_children(body)
+            .into_iter()
+            .rev()
+            .find(|n| n.kind() != "comment")
+        {
+            end = last.end_byte();
+        }
+    }
+    // Keep a trailing comment on the last line with the code.
+    let line_end = line_end_inclusive(src, end);
+    let rest = &src[end..line_end];
+    if rest.trim_start().starts_with('#') {
+        end = line_end
+            - if rest.ends_with("\r\n") {
+                2
+            } else if rest.ends_with('\n') {
+                1
+            } else {
+                0
+            };
+    }
+    start..end
+}
+
+/// The start of the run of comment lines indented by `indent` directly above `at`'s line.
+fn leading_comments_start(src: &str, at: usize, indent: &str) -> usize {
+    let mut start = line_start(src, at);
+    while start > 0 {
+        let prev = line_start(src, start - 1);
+        let line = src[prev..start].trim_end_matches(['\r', '\n']);
+        let Some(rest) = line.strip_prefix(indent) else {
+            break;
+        };
+        if !rest.starts_with('#') {
+            break;
+        }
+        start = prev;
+    }
+    start
+}
+
+/// Byte ranges of string literals that span lines: their inner lines must not change.
+fn multiline_strings(def: Node) -> Vec<Range<usize>> {
+    descendants(def)
+        .filter(|n| n.kind() == "string" && n.start_position().row != n.end_position().row)
+        .map(|n| n.byte_range())
+        .collect()
+}
+
+/// The module-level text of one moved method.
+fn moved_text(module: &Module, m: &Moved, reroutes: &[Edit]) -> Result<String, String> {
+    let src = module.src;
+    let range = m.range.clone();
+    let mut edits: Vec<Edit> = Vec::new();
+
+    // `def f(self, x)` → `def f(x)`; rename the function.
+    if let Some(name) = m.def.child_by_field_name("name") {
+        if m.new_name != m.name {
+            edits.push(Edit::replace(name.byte_range(), m.new_name.clone()));
+        }
+    }
+    let params = m
+        .def
+        .child_by_field_name("parameters")
+        .ok_or_else(|| format!("`{}` has no parameter list", m.name))?;
+    edits.push(
+        self_param_removal(src, params)
+            .ok_or_else(|| format!("`{}` has no `self` parameter", m.name))?,
+    );
+    edits.extend(
+        reroutes
+            .iter()
+            .filter(|e| range.contains(&e.range.start))
+            .cloned(),
+    );
+
+    // Dedent every line by the `def` line's own indentation.
+    let def_line = line_start(src, m.def.start_byte());
+    let prefix = &src[def_line..m.def.start_byte()];
+    let strings = multiline_strings(m.def);
+    let mut line = range.start;
+    while line < range.end {
+        let inside_string = strings.iter().any(|s| s.start < line && line < s.end);
+        let dedent = line..line + prefix.len();
+        let touches_edit = edits
+            .iter()
+            .any(|e| e.range.start < dedent.end && dedent.start < e.range.end);
+        if !inside_string && !touches_edit && src[line..range.end].starts_with(prefix) {
+            edits.push(Edit::delete(line..line + prefix.len()));
+        }
+        match src[line..range.end].find('\n') {
+            Some(i) => line += i + 1,
+            None => break,
+        }
+    }
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    for pair in edits.windows(2) {
+        if pair[0].range.end > pair[1].range.start {
+            return Err(format!("overlapping edits inside `{}`", m.name));
+        }
+    }
+    let shifted: Vec<Edit> = edits
+        .into_iter()
+        .map(|e| {
+            Edit::replace(
+                e.range.start - range.start..e.range.end - range.start,
+                e.content,
+            )
+        })
+        .collect();
+    Ok(apply_edits(&src[range], &shifted))
+}
+
+/// Delete the first parameter (`self`) and what separates it from the next one.
+fn self_param_removal(src: &str, params: Node) -> Option<Edit> {
+    let list: Vec<Node> = named_children(params)
+        .into_iter()
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    let first = *list.first()?;
+    first_param_ident(first)?;
+    let mut next = list.get(1).copied();
+    // `def m(self, /, x)`: the `/` would be left with nothing before it.
+    if next.is_some_and(|n| n.kind() == "positional_separator") {
+        next = list.get(2).copied();
+    }
+    let end = match next {
+        Some(n) => n.start_byte(),
+        None => params.end_byte().saturating_sub(1),
+    };
+    // `self,` alone on its line (one parameter per line): the whole line goes.
+    let self_line = line_start(src, first.start_byte());
+    if let Some(n) = next {
+        let next_line = line_start(src, n.start_byte());
+        if next_line > self_line && src[self_line..first.start_byte()].trim().is_empty() {
+            return Some(Edit::delete(self_line..next_line));
+        }
+    }
+    Some(Edit::delete(first.start_byte()..end))
+}
+
+/// Replace the body with `return new(args)`; drop the comments that moved with it.
+fn wrapper_edits(module: &Module, m: &Moved) -> Result<Vec<Edit>, String> {
+    let src = module.src;
+    let mut edits = Vec::new();
+    let def_line = line_start(src, m.def.start_byte());
+    if m.range.start < def_line {
+        edits.push(Edit::delete(m.range.start..def_line));
+    }
+    let body = m
+        .def
+        .child_by_field_name("body")
+        .ok_or_else(|| format!("`{}` has no body", m.name))?;
+    let colon = (0..m.def.child_count())
+        .filter_map(|i| m.def.child(i))
+        .rfind(|c| c.kind() == ":")
+        .ok_or_else(|| format!("`{}` has no `:`", m.name))?;
+    let params = m
+        .def
+        .child_by_field_name("parameters")
+        .ok_or_else(|| format!("`{}` has no parameter list", m.name))?;
+    let call = format!("{}({})", m.new_name, forwarded_args(module, params));
+    let is_async = m.def.child(0).is_some_and(|k| k.kind() == "async");
+    let stmt = if is_async {
+        format!("return await {call}")
+    } else {
+        format!("return {call}")
+    };
+    let first_stmt = named_children(body)
+        .into_iter()
+        .next()
+        .map_or(body.start_byte(), |n| n.start_byte());
+    let same_line = !src[colon.end_byte()..first_stmt].contains('\n');
+    let replacement = if same_line {
+        format!(" {stmt}")
+    } else {
+        let body_line = line_start(src, first_stmt);
+        let indent = &src[body_line..first_stmt];
+        let indent = if indent.trim().is_empty() {
+            indent
+        } else {
+            "    "
+        };
+        format!("{}{indent}{stmt}", newline_of(src))
+    };
+    edits.push(Edit::replace(colon.end_byte()..m.range.end, replacement));
+    Ok(edits)
+}
+
+/// The arguments a wrapper passes on: `a, b, *args, c=c, **kw`.
+fn forwarded_args(module: &Module, params: Node) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut keyword_only = false;
+    let list: Vec<Node> = named_children(params)
+        .into_iter()
+        .filter(|n| n.kind() != "comment")
+        .skip(1)
+        .collect();
+    for p in list {
+        let inner = if p.kind() == "typed_parameter" {
+            named_children(p).into_iter().next().unwrap_or(p)
+        } else {
+            p
+        };
+        match inner.kind() {
+            "keyword_separator" => keyword_only = true,
+            "positional_separator" => {}
+            "list_splat_pattern" => {
+                if let Some(id) = first_param_ident(inner) {
+                    out.push(format!("*{}", module.text(id)));
+                }
+                keyword_only = true;
+            }
+            "dictionary_splat_pattern" => {
+                if let Some(id) = first_param_ident(inner) {
+                    out.push(format!("**{}", module.text(id)));
+                }
+            }
+            _ => {
+                if let Some(id) = first_param_ident(p) {
+                    let name = module.text(id);
+                    out.push(if keyword_only {
+                        format!("{name}={name}")
+                    } else {
+                        name.to_string()
+                    });
+                }
+            }
+        }
+    }
+    out.join(", ")
+}
+
+/// A removed method takes its lines and one run of blank lines around it.
+fn deletion_range(src: &str, range: Range<usize>) -> Range<usize> {
+    let start = line_start(src, range.start);
+    let end = line_end_inclusive(src, range.end);
+    // Blank lines right before it go too (or, if none, those right after).
+    let mut before = start;
+    while before > 0 {
+        let prev = line_start(src, before - 1);
+        if !src[prev..before].trim().is_empty() {
+            break;
+        }
+        before = prev;
+    }
+    if before < start {
+        return before..end;
+    }
+    let mut after = end;
+    while after < src.len() {
+        let next = line_end_inclusive(src, after);
+        if !src[after..next].trim().is_empty() {
+            break;
+        }
+        after = next;
+    }
+    start..after
+}

@@ -1,0 +1,4 @@
+//! Turning verdicts into fixes: the only code that decides what text to write.
+
+pub mod hoist;
+pub mod names;

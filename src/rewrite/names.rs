@@ -1,0 +1,117 @@
+//! Choosing a module-level name that collides with nothing.
+//!
+//! A name is taken when the module binds it anywhere (imports at the bottom and `global`
+//! declarations included), when any code uses it as a global or builtin (`filter`), when a
+//! function where we reroute a reference has it as a local (it would capture the call),
+//! or when an earlier hoist of the same fix took it. A star import could bind anything, so
+//! then only the `_<Class>_<method>` form is used.
+
+use std::collections::HashSet;
+
+use crate::resolve::{Module, ScopeId, ScopeKind};
+
+pub struct NamePicker<'m> {
+    taken: HashSet<String>,
+    star_import: bool,
+    module: &'m Module<'m>,
+}
+
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield", "match", "case", "type", "_",
+];
+
+impl<'m> NamePicker<'m> {
+    pub fn new(module: &'m Module<'m>) -> NamePicker<'m> {
+        let mut taken: HashSet<String> = module
+            .module_names()
+            .into_iter()
+            .map(String::from)
+            .collect();
+        taken.extend(module.free_names().into_iter().map(String::from));
+        taken.extend(KEYWORDS.iter().map(|k| k.to_string()));
+        NamePicker {
+            taken,
+            star_import: module.star_import,
+            module,
+        }
+    }
+
+    /// Locals of the function holding `scope` and of every function around it.
+    pub fn avoid_locals_of(&mut self, mut scope: ScopeId) {
+        loop {
+            let sc = &self.module.scopes[scope];
+            if matches!(sc.kind, ScopeKind::Function | ScopeKind::Lambda) {
+                let locals: Vec<String> = self
+                    .module
+                    .locals(scope)
+                    .into_iter()
+                    .map(String::from)
+                    .collect();
+                self.taken.extend(locals);
+            }
+            match sc.parent {
+                Some(p) => scope = p,
+                None => break,
+            }
+        }
+    }
+
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_string());
+    }
+
+    /// `method` if free, else `_<Class>_<method>`, else with a numeric suffix.
+    pub fn pick(&mut self, method: &str, class: &str) -> String {
+        // `__m` at module level would be mangled when code inside a class names it.
+        let plain_ok = !method.starts_with("__") && !self.star_import;
+        let name = if plain_ok && !self.taken.contains(method) {
+            method.to_string()
+        } else {
+            let base = format!(
+                "_{}_{}",
+                class.trim_start_matches('_'),
+                method.trim_start_matches('_')
+            );
+            let mut candidate = base.clone();
+            let mut n = 2;
+            while self.taken.contains(&candidate) {
+                candidate = format!("{base}_{n}");
+                n += 1;
+            }
+            candidate
+        };
+        self.reserve(&name);
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    #[test]
+    fn picks_free_names_and_avoids_collisions() {
+        let src = "import os\nclass C:\n    def work(self):\n        return filter(None, [])\n\ndef work():\n    pass\n";
+        let tree = parse(src).unwrap();
+        let m = Module::build(tree.root_node(), src);
+        let mut p = NamePicker::new(&m);
+        assert_eq!(p.pick("work", "C"), "_C_work");
+        assert_eq!(p.pick("filter", "C"), "_C_filter");
+        assert_eq!(p.pick("fresh", "C"), "fresh");
+        assert_eq!(p.pick("fresh", "C"), "_C_fresh");
+        assert_eq!(p.pick("__secret", "C"), "_C_secret");
+        assert_eq!(p.pick("os", "C"), "_C_os");
+    }
+
+    #[test]
+    fn star_import_forces_prefixed_names() {
+        let src = "from helpers import *\nclass C:\n    pass\n";
+        let tree = parse(src).unwrap();
+        let m = Module::build(tree.root_node(), src);
+        assert_eq!(NamePicker::new(&m).pick("work", "C"), "_C_work");
+    }
+}

@@ -1,0 +1,180 @@
+//! The rules picklefix reports. Each rule's explanation is what `--explain CODE` prints.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rule {
+    BoundMethod,
+    Lambda,
+    LocalFunction,
+    MainGuardFunction,
+    UnknownPool,
+}
+
+pub const ALL: &[Rule] = &[
+    Rule::BoundMethod,
+    Rule::Lambda,
+    Rule::LocalFunction,
+    Rule::MainGuardFunction,
+    Rule::UnknownPool,
+];
+
+impl Rule {
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::BoundMethod => "PF001",
+            Rule::Lambda => "PF002",
+            Rule::LocalFunction => "PF003",
+            Rule::MainGuardFunction => "PF004",
+            Rule::UnknownPool => "PF100",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::BoundMethod => "bound-method-to-process-pool",
+            Rule::Lambda => "lambda-to-process-pool",
+            Rule::LocalFunction => "local-function-to-process-pool",
+            Rule::MainGuardFunction => "main-guard-function-to-process-pool",
+            Rule::UnknownPool => "unknown-pool-receiver",
+        }
+    }
+
+    /// Info rules are off unless selected.
+    pub fn default_enabled(self) -> bool {
+        self != Rule::UnknownPool
+    }
+
+    pub fn from_code(code: &str) -> Option<Rule> {
+        ALL.iter()
+            .copied()
+            .find(|r| r.code().eq_ignore_ascii_case(code.trim()))
+    }
+
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Rule::BoundMethod => PF001,
+            Rule::Lambda => PF002,
+            Rule::LocalFunction => PF003,
+            Rule::MainGuardFunction => PF004,
+            Rule::UnknownPool => PF100,
+        }
+    }
+}
+
+const PF001: &str = "\
+# PF001 bound-method-to-process-pool
+
+## What it does
+Finds bound methods (`self.method`, `obj.method`, also inside `functools.partial(...)`)
+handed to a process pool: `ProcessPoolExecutor.submit/map`, `multiprocessing.Pool.map/
+imap/apply_async/...`, `Pool(initializer=...)`, `Process(target=...)`,
+`loop.run_in_executor(process_pool, ...)`.
+
+## Why is this bad?
+A bound method pickles as `getattr(instance, \"method\")`: the whole instance travels to
+the worker with every task. That fails when the instance holds a lock, a pool, a socket
+or a connection (`TypeError: cannot pickle '_thread.lock' object`), and is slow when it
+holds big data. `initializer=` and `Process(target=)` are pickled only under the spawn and
+forkserver start methods, and Python 3.14 made forkserver the default on Linux: code that
+worked under fork breaks there.
+
+## Fix
+When the method never uses `self` (also through the `self.helpers` it calls), picklefix
+moves it to a module-level function placed before the class and points every reference at
+it. A public method stays as a one-line wrapper so other callers keep working. Methods that
+use the instance are reported with the line that does, and left alone.
+
+## Example
+    class PageProcess:
+        def __init__(self):
+            self.lock = threading.Lock()
+        def single_process(self, page):
+            return len(page.strip())
+        def run(self, pages):
+            with ProcessPoolExecutor() as pool:
+                return list(pool.map(self.single_process, pages))
+
+## Use instead
+    def single_process(page):
+        return len(page.strip())
+
+    class PageProcess:
+        ...
+        def run(self, pages):
+            with ProcessPoolExecutor() as pool:
+                return list(pool.map(single_process, pages))
+";
+
+const PF002: &str = "\
+# PF002 lambda-to-process-pool
+
+## What it does
+Finds a `lambda` handed to a process pool (task, initializer or Process target).
+
+## Why is this bad?
+Lambdas pickle by name and have none: `PicklingError: Can't pickle <function <lambda>>:
+attribute lookup <lambda> failed`.
+
+## Fix
+Define a module-level function instead and pass it.
+";
+
+const PF003: &str = "\
+# PF003 local-function-to-process-pool
+
+## What it does
+Finds a function defined inside another function (or a method of a class defined inside a
+function) handed to a process pool.
+
+## Why is this bad?
+Such functions have a `<locals>` qualified name that the worker cannot import:
+`AttributeError: Can't pickle local object 'main.<locals>.work'`.
+
+## Fix
+Move the function to module level; pass values it closed over as arguments, for example with
+`functools.partial`.
+";
+
+const PF004: &str = "\
+# PF004 main-guard-function-to-process-pool
+
+## What it does
+Finds a function defined under `if __name__ == \"__main__\":` and handed to a process pool.
+
+## Why is this bad?
+Under the spawn and forkserver start methods (the default on macOS, Windows, and on Linux
+since Python 3.14) the worker imports the main module under another name, so the guard
+body never runs there and the function does not exist: the worker fails with
+`AttributeError: Can't get attribute 'work' on <module '__mp_main__'>`.
+
+## Fix
+Define the function above the guard, at module level.
+";
+
+const PF100: &str = "\
+# PF100 unknown-pool-receiver (info, off unless selected)
+
+## What it does
+Reports a callable that would be a problem (bound method, lambda, local function) handed
+to something picklefix cannot identify as a process pool or thread pool (an executor
+injected from outside, an unannotated parameter), and Process targets and initializers in
+files that pin the fork start method, where they are not pickled.
+
+## Why is this bad?
+It may be fine, or it may fail the day the receiver is a process pool or the start method
+changes. Annotate the receiver (`pool: ProcessPoolExecutor`) so picklefix can decide.
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_explain() {
+        for &r in ALL {
+            assert_eq!(Rule::from_code(r.code()), Some(r));
+            assert!(r.explanation().contains(r.code()));
+        }
+        assert_eq!(Rule::from_code("pf001"), Some(Rule::BoundMethod));
+        assert_eq!(Rule::from_code("PF999"), None);
+    }
+}

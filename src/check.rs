@@ -8,6 +8,7 @@ use crate::matcher::{find_sites, Channel, Site};
 use crate::parse::{error_count, first_error, parse};
 use crate::resolve::{Module, StartMethod};
 use crate::rewrite::hoist::hoist;
+use crate::rewrite::lift::{lift_lambda, lift_local_function, move_out_of_main_guard};
 use crate::rules::Rule;
 use crate::settings::Settings;
 use crate::source::row_col;
@@ -15,6 +16,7 @@ use crate::source::row_col;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Stateless,
+    ReadOnly,
     Stateful,
     Refused,
     Liftable,
@@ -25,6 +27,7 @@ impl Verdict {
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Stateless => "stateless",
+            Verdict::ReadOnly => "read-only",
             Verdict::Stateful => "stateful",
             Verdict::Refused => "refused",
             Verdict::Liftable => "liftable",
@@ -116,23 +119,48 @@ fn judge_site(module: &Module, site: &Site, overrides: &dyn Overrides) -> Option
             reason,
         };
     Some(match callable {
-        Callable::BoundMethod { class, method, .. } => {
+        Callable::BoundMethod {
+            class,
+            method,
+            reference,
+        } => {
             let class_name = &module.classes[class].name;
             let message = format!(
                 "{what} handed to `{}`: pickles the whole `{class_name}` instance{startup_note}",
                 site.api
             );
             match judge_method(module, class, &method, overrides) {
-                MethodVerdict::Stateless(set) => match hoist(module, &set) {
-                    Ok(fix) => finding(Rule::BoundMethod, message, Some(fix), Verdict::Stateless, None),
-                    Err(reason) => finding(Rule::BoundMethod, message, None, Verdict::Refused, Some(reason)),
+                MethodVerdict::Stateless(set) => match hoist(module, &set, reference) {
+                    Ok(fix) => {
+                        let verdict = if set.read_attrs.is_empty() {
+                            Verdict::Stateless
+                        } else {
+                            Verdict::ReadOnly
+                        };
+                        finding(Rule::BoundMethod, message, Some(fix), verdict, None)
+                    }
+                    Err(reason) => finding(
+                        Rule::BoundMethod,
+                        message,
+                        None,
+                        Verdict::Refused,
+                        Some(reason),
+                    ),
                 },
-                MethodVerdict::Stateful { reason } => {
-                    finding(Rule::BoundMethod, message, None, Verdict::Stateful, Some(reason))
-                }
-                MethodVerdict::Refused { reason } => {
-                    finding(Rule::BoundMethod, message, None, Verdict::Refused, Some(reason))
-                }
+                MethodVerdict::Stateful { reason } => finding(
+                    Rule::BoundMethod,
+                    message,
+                    None,
+                    Verdict::Stateful,
+                    Some(reason),
+                ),
+                MethodVerdict::Refused { reason } => finding(
+                    Rule::BoundMethod,
+                    message,
+                    None,
+                    Verdict::Refused,
+                    Some(reason),
+                ),
             }
         }
         Callable::InheritedMethod { class, method } => finding(
@@ -145,30 +173,69 @@ fn judge_site(module: &Module, site: &Site, overrides: &dyn Overrides) -> Option
             Verdict::Refused,
             Some(format!("`{method}` is inherited from a base class")),
         ),
-        Callable::Lambda(_) => finding(
-            Rule::Lambda,
-            format!("lambda handed to `{}` cannot be pickled{startup_note}", site.api),
-            None,
-            Verdict::Liftable,
-            Some("lifting lambdas is not automated yet".to_string()),
-        ),
-        Callable::LocalFunction { name, .. } => finding(
-            Rule::LocalFunction,
-            format!("local function `{name}` handed to `{}` cannot be pickled{startup_note}", site.api),
-            None,
-            Verdict::Liftable,
-            Some("lifting local functions is not automated yet".to_string()),
-        ),
-        Callable::MainGuardFunction { name, .. } => finding(
-            Rule::MainGuardFunction,
-            format!(
+        Callable::Lambda(lambda) => {
+            let message = format!(
+                "lambda handed to `{}` cannot be pickled{startup_note}",
+                site.api
+            );
+            match lift_lambda(module, lambda, site.scope, &site.api) {
+                Ok(fix) => finding(Rule::Lambda, message, Some(fix), Verdict::Liftable, None),
+                Err(reason) => finding(Rule::Lambda, message, None, Verdict::Refused, Some(reason)),
+            }
+        }
+        Callable::LocalFunction { def, name } => {
+            let message = format!(
+                "local function `{name}` handed to `{}` cannot be pickled{startup_note}",
+                site.api
+            );
+            let def_scope = def
+                .and_then(|d| module.scope_of_def(d))
+                .and_then(|s| module.scopes[s].parent);
+            let lifted = match (def, def_scope) {
+                (Some(def), Some(scope)) if !name.contains('.') => {
+                    lift_local_function(module, def, scope, &name)
+                }
+                _ => Err("methods of a class defined inside a function are not lifted".to_string()),
+            };
+            match lifted {
+                Ok(fix) => finding(
+                    Rule::LocalFunction,
+                    message,
+                    Some(fix),
+                    Verdict::Liftable,
+                    None,
+                ),
+                Err(reason) => finding(
+                    Rule::LocalFunction,
+                    message,
+                    None,
+                    Verdict::Refused,
+                    Some(reason),
+                ),
+            }
+        }
+        Callable::MainGuardFunction { def, name } => {
+            let message = format!(
                 "`{name}` is defined under `if __name__ == \"__main__\":`; `{}` cannot find it in a spawn or forkserver worker",
                 site.api
-            ),
-            None,
-            Verdict::Liftable,
-            Some("moving it above the guard is not automated yet".to_string()),
-        ),
+            );
+            match move_out_of_main_guard(module, def, &name) {
+                Ok(fix) => finding(
+                    Rule::MainGuardFunction,
+                    message,
+                    Some(fix),
+                    Verdict::Liftable,
+                    None,
+                ),
+                Err(reason) => finding(
+                    Rule::MainGuardFunction,
+                    message,
+                    None,
+                    Verdict::Refused,
+                    Some(reason),
+                ),
+            }
+        }
         Callable::Fine | Callable::Unknown => return None,
     })
 }

@@ -92,7 +92,11 @@ pub fn discover(settings: &Settings) -> Discovered {
     }
     let mut files = files.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|a, b| a.path == b.path);
+    // One file reached by two spellings (`proj` and `./proj/m.py`, a symlink and its
+    // target) is processed once: rewriting it twice would race with itself.
+    let mut seen = std::collections::HashSet::new();
+    files
+        .retain(|c| seen.insert(std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone())));
     Discovered {
         files,
         errors: errors.into_inner().unwrap_or_default(),

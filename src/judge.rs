@@ -271,6 +271,11 @@ pub struct HoistSet<'t> {
     pub methods: Vec<usize>,
     /// `self.x` nodes that must become `Class.x` (static/class methods used by the hoist).
     pub to_class_attr: Vec<Node<'t>>,
+    /// Read-only state: `self.x` attributes the judged method reads, set only in
+    /// `__init__`. Non-empty makes the hoist unsafe (values are bound at the call site).
+    pub read_attrs: Vec<String>,
+    /// The `self.x` nodes for those reads (become plain `x`).
+    pub read_nodes: Vec<Node<'t>>,
 }
 
 const PICKLE_HOOKS: &[&str] = &[
@@ -319,6 +324,8 @@ pub fn judge_method<'t>(
         class,
         methods: Vec::new(),
         to_class_attr: Vec::new(),
+        read_attrs: Vec::new(),
+        read_nodes: Vec::new(),
     };
     while let Some(name) = queue.pop() {
         if !seen.insert(name.clone()) {
@@ -399,6 +406,15 @@ pub fn judge_method<'t>(
                     match targets.last() {
                         Some(t) if t.is_instance_method() => queue.push(attr_name.to_string()),
                         Some(_) => set.to_class_attr.push(node),
+                        None if name == method
+                            && !is_write_target(node)
+                            && set_only_in_init(module, class, attr_name) =>
+                        {
+                            if !set.read_attrs.iter().any(|a| a == attr_name) {
+                                set.read_attrs.push(attr_name.to_string());
+                            }
+                            set.read_nodes.push(node);
+                        }
                         None => {
                             let verb = if is_write_target(node) {
                                 "writes"
@@ -451,6 +467,62 @@ pub fn judge_method<'t>(
         set.methods.insert(0, f);
     }
     MethodVerdict::Stateless(set)
+}
+
+/// `self.x` is assigned in `__init__` and nowhere else (nor is it a class attribute), so
+/// reading it in a worker gives the value it had when the task was sent.
+fn set_only_in_init(module: &Module, class: ClassId, attr: &str) -> bool {
+    let c = &module.classes[class];
+    let Some(assigns) = c.self_attrs.get(attr) else {
+        return false;
+    };
+    let Some(init) = c.methods_named("__init__").last() else {
+        return false;
+    };
+    let class_level = module.scopes[c.scope]
+        .bindings
+        .iter()
+        .any(|b| b.name == attr);
+    let init_scope = init.scope;
+    !class_level
+        && !assigns.is_empty()
+        && assigns.iter().all(|a| {
+            init.def.byte_range().contains(&a.target.start_byte())
+                && a.value
+                    .is_some_and(|v| !holds_resource(module, v, init_scope))
+        })
+}
+
+/// Values that never pickle (locks, pools, files, sockets, connections): binding them into
+/// a partial would fail just the same.
+fn holds_resource(module: &Module, value: Node, scope: ScopeId) -> bool {
+    let value = strip_parens(value);
+    if value.kind() != "call" {
+        return false;
+    }
+    let Some(callee) = value.child_by_field_name("function") else {
+        return false;
+    };
+    let q = module
+        .qualname(callee, scope)
+        .unwrap_or_else(|| module.text(callee).to_string());
+    const PREFIXES: &[&str] = &[
+        "threading.",
+        "multiprocessing.",
+        "concurrent.futures.",
+        "socket.",
+        "sqlite3.",
+        "queue.",
+        "asyncio.",
+        "subprocess.",
+        "io.",
+        "tempfile.",
+        "logging.",
+    ];
+    q == "open"
+        || PREFIXES.iter().any(|p| q.starts_with(p))
+        || q.ends_with("connect")
+        || q.ends_with("Lock")
 }
 
 fn refused_mangled<'t>(name: &str, via: &str) -> MethodVerdict<'t> {

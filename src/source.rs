@@ -73,7 +73,11 @@ fn coding_cookie(body: &[u8]) -> Option<String> {
         let line = String::from_utf8_lossy(line);
         let trimmed = line.trim_start();
         if !trimmed.starts_with('#') {
-            continue;
+            // Line 2 only counts when line 1 is a comment or blank (as in CPython).
+            if trimmed.trim().is_empty() {
+                continue;
+            }
+            return None;
         }
         if let Some(pos) = trimmed.find("coding") {
             let rest = &trimmed[pos + "coding".len()..];

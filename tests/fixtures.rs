@@ -26,7 +26,10 @@ fn expected(text: &str) -> BTreeSet<(usize, String)> {
     let mut out = BTreeSet::new();
     for (i, line) in text.lines().enumerate() {
         if let Some(pos) = line.find("# expect:") {
-            for (n, code) in line[pos + "# expect:".len()..].split_whitespace().enumerate() {
+            for (n, code) in line[pos + "# expect:".len()..]
+                .split_whitespace()
+                .enumerate()
+            {
                 // `PF001 PF001` means two findings on one line.
                 out.insert((i + 1, format!("{code}#{n}")));
             }
@@ -64,7 +67,9 @@ fn fixtures_report_exactly_the_annotated_lines() {
         let Some(file) = run.files.first() else {
             // The prefilter skipped it: no pool word, so no finding may be expected.
             if !expected(&text).is_empty() {
-                failures.push(format!("{name}: skipped by the prefilter but expects findings"));
+                failures.push(format!(
+                    "{name}: skipped by the prefilter but expects findings"
+                ));
             }
             continue;
         };
@@ -82,6 +87,28 @@ fn fixtures_report_exactly_the_annotated_lines() {
             let missing: Vec<_> = want.difference(&got).collect();
             let extra: Vec<_> = got.difference(&want).collect();
             failures.push(format!("{name}: missing {missing:?}, unexpected {extra:?}"));
+        }
+
+        // Whatever picklefix would write must still be Python.
+        if let Some(fixed) = &file.fixed {
+            let out = std::process::Command::new("python3")
+                .args(["-c", "import ast,sys; ast.parse(sys.stdin.read())"])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .and_then(|mut child| {
+                    use std::io::Write;
+                    child.stdin.take().unwrap().write_all(fixed.as_bytes())?;
+                    child.wait_with_output()
+                })
+                .expect("python3 runs");
+            if !out.status.success() {
+                failures.push(format!(
+                    "{name}: fixed text does not parse: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
         }
 
         let style = Style { color: false };
@@ -102,5 +129,10 @@ fn fixtures_report_exactly_the_annotated_lines() {
             insta::assert_snapshot!(name.clone(), snapshot);
         });
     }
-    assert!(failures.is_empty(), "{} fixtures disagree:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixtures disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -24,11 +24,12 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::names::NamePicker;
-use crate::edit::{apply_edits, Applicability, Edit, Fix};
+use super::text::{deletion_range, insert_before_statement, method_range, relocate};
+use crate::edit::{Applicability, Edit, Fix};
 use crate::judge::HoistSet;
 use crate::parse::{call_args, descendants, named_children, strip_parens};
 use crate::resolve::{first_param_ident, Binding, BindingValue, Module, ScopeId};
-use crate::source::{line_end_inclusive, line_start, newline_of};
+use crate::source::{line_start, newline_of};
 
 struct Moved<'t> {
     index: usize,
@@ -40,7 +41,9 @@ struct Moved<'t> {
 }
 
 /// Build the safe fix that hoists `set`; `Err` carries why it can't be done after all.
-pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>) -> Result<Fix, String> {
+/// `site` is the `self.m` reference the pool receives; with read-only state it becomes
+/// `functools.partial(m, x=self.x)`.
+pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Result<Fix, String> {
     let src = module.src;
     let nl = newline_of(src);
     let class = &module.classes[set.class];
@@ -57,7 +60,24 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>) -> Result<Fix, String>
         .iter()
         .map(|&i| class.methods[i].name.as_str())
         .collect();
-    let refs = find_references(module, set, &moved_names);
+    let mut refs = find_references(module, set, &moved_names);
+    let read_only = !set.read_attrs.is_empty();
+    if read_only {
+        // Only the pool's reference gets the values bound; other callers keep the wrapper.
+        let target = moved_names[0];
+        refs.rerouted
+            .retain(|r| r.method != target || r.attribute.id() == site.id());
+        refs.other.insert(target.to_string());
+        let method = &class.methods[set.methods[0]];
+        let scope = method.scope;
+        let locals = module.locals(scope);
+        if let Some(clash) = set.read_attrs.iter().find(|a| locals.contains(a.as_str())) {
+            return Err(format!(
+                "`{clash}` is already a name inside `{}`",
+                method.name
+            ));
+        }
+    }
 
     // 2. New names: free at module level and in every function we reroute inside.
     let mut picker = NamePicker::new(module);
@@ -89,8 +109,31 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>) -> Result<Fix, String>
 
     // 3. Every reroute as an edit on the original text.
     let mut reroutes: Vec<Edit> = Vec::new();
+    let mut extra_edits: Vec<Edit> = Vec::new();
+    let (partial, import) = if read_only {
+        super::lift::partial_name(module)
+    } else {
+        (String::new(), None)
+    };
+    extra_edits.extend(import);
+    let bound_values = |self_name: &str| -> String {
+        set.read_attrs
+            .iter()
+            .map(|a| format!("{a}={self_name}.{a}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for r in &refs.rerouted {
         let new = new_name_of[r.method.as_str()];
+        if read_only && r.attribute.id() == site.id() {
+            let self_name = r
+                .attribute
+                .child_by_field_name("object")
+                .map_or("self", |o| module.text(o));
+            let text = format!("{partial}({new}, {})", bound_values(self_name));
+            reroutes.push(Edit::replace(r.attribute.byte_range(), text));
+            continue;
+        }
         reroutes.push(Edit::replace(r.attribute.byte_range(), new));
         if let Some(arg) = r.drop_first_arg.clone() {
             reroutes.push(arg);
@@ -104,8 +147,25 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>) -> Result<Fix, String>
 
     // 4. The module-level functions.
     let mut hoisted_texts = Vec::new();
-    for m in &moved {
-        hoisted_texts.push(moved_text(module, m, &reroutes)?);
+    for (i, m) in moved.iter().enumerate() {
+        let mut own = reroutes.clone();
+        if read_only && i == 0 {
+            for node in &set.read_nodes {
+                if let Some(attr) = node.child_by_field_name("attribute") {
+                    own.push(Edit::replace(
+                        node.byte_range(),
+                        module.text(attr).to_string(),
+                    ));
+                }
+            }
+            own.push(super::lift::keyword_only_params(
+                module,
+                m.def,
+                &set.read_attrs,
+                true,
+            )?);
+        }
+        hoisted_texts.push(moved_text(module, m, &own)?);
     }
 
     // 5. What stays in the class: a wrapper, or nothing.
@@ -129,7 +189,16 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>) -> Result<Fix, String>
         if removable.iter().any(|r| r.index == m.index) {
             edits.push(Edit::delete(deletion_range(src, m.range.clone())));
         } else {
-            edits.extend(wrapper_edits(module, m)?);
+            let extra = if read_only && m.index == set.methods[0] {
+                let self_name = class.methods[m.index]
+                    .first_param
+                    .as_deref()
+                    .unwrap_or("self");
+                bound_values(self_name)
+            } else {
+                String::new()
+            };
+            edits.extend(wrapper_edits(module, m, &extra)?);
         }
     }
 
@@ -141,15 +210,18 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>) -> Result<Fix, String>
     }
 
     // 7. Insert before the class, its decorators and the comments right above it.
-    let at = leading_comments_start(src, class.stmt.start_byte(), "");
     let mut inserted = String::new();
     for text in &hoisted_texts {
+        if !inserted.is_empty() {
+            inserted.push_str(&format!("{nl}{nl}{nl}"));
+        }
         inserted.push_str(text);
-        inserted.push_str(nl);
-        inserted.push_str(nl);
-        inserted.push_str(nl);
     }
-    edits.push(Edit::insert(at, inserted));
+    edits.push(insert_before_statement(
+        src,
+        class.stmt.start_byte(),
+        &inserted,
+    ));
 
     let first = &moved[0];
     let mut message = if first.new_name == first.name {
@@ -164,7 +236,22 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>) -> Result<Fix, String>
         let helpers: Vec<String> = moved[1..].iter().map(|m| format!("`{}`", m.name)).collect();
         message.push_str(&format!(" with its helpers {}", helpers.join(", ")));
     }
-    let mut fix = Fix::new(edits, Applicability::Safe, message);
+    let applicability = if read_only {
+        let values: Vec<String> = set
+            .read_attrs
+            .iter()
+            .map(|a| format!("`self.{a}`"))
+            .collect();
+        message.push_str(&format!(
+            ", binding {} with functools.partial",
+            values.join(", ")
+        ));
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    edits.extend(extra_edits);
+    let mut fix = Fix::new(super::lift::merge_insertions(edits), applicability, message);
     fix.defines = moved.iter().map(|m| m.new_name.clone()).collect();
     check_disjoint(&fix)?;
     Ok(fix)
@@ -304,69 +391,10 @@ fn first_arg_deletion(module: &Module, attr: Node) -> Option<Edit> {
     Some(Edit::delete(first.start_byte()..end))
 }
 
-/// From the comments directly above the `def` (same indentation) to the end of its last
-/// statement (trailing comments of the block stay in the class).
-fn method_range(src: &str, def: Node) -> Range<usize> {
-    let def_line = line_start(src, def.start_byte());
-    let indent = &src[def_line..def.start_byte()];
-    let start = leading_comments_start(src, def.start_byte(), indent);
-    let mut end = def.end_byte();
-    if let Some(body) = def.child_by_field_name("body") {
-        if let Some(last) = named_children(body)
-            .into_iter()
-            .rev()
-            .find(|n| n.kind() != "comment")
-        {
-            end = last.end_byte();
-        }
-    }
-    // Keep a trailing comment on the last line with the code.
-    let line_end = line_end_inclusive(src, end);
-    let rest = &src[end..line_end];
-    if rest.trim_start().starts_with('#') {
-        end = line_end
-            - if rest.ends_with("\r\n") {
-                2
-            } else if rest.ends_with('\n') {
-                1
-            } else {
-                0
-            };
-    }
-    start..end
-}
-
-/// The start of the run of comment lines indented by `indent` directly above `at`'s line.
-fn leading_comments_start(src: &str, at: usize, indent: &str) -> usize {
-    let mut start = line_start(src, at);
-    while start > 0 {
-        let prev = line_start(src, start - 1);
-        let line = src[prev..start].trim_end_matches(['\r', '\n']);
-        let Some(rest) = line.strip_prefix(indent) else {
-            break;
-        };
-        if !rest.starts_with('#') {
-            break;
-        }
-        start = prev;
-    }
-    start
-}
-
-/// Byte ranges of string literals that span lines: their inner lines must not change.
-fn multiline_strings(def: Node) -> Vec<Range<usize>> {
-    descendants(def)
-        .filter(|n| n.kind() == "string" && n.start_position().row != n.end_position().row)
-        .map(|n| n.byte_range())
-        .collect()
-}
-
 /// The module-level text of one moved method.
 fn moved_text(module: &Module, m: &Moved, reroutes: &[Edit]) -> Result<String, String> {
     let src = module.src;
-    let range = m.range.clone();
     let mut edits: Vec<Edit> = Vec::new();
-
     // `def f(self, x)` → `def f(x)`; rename the function.
     if let Some(name) = m.def.child_by_field_name("name") {
         if m.new_name != m.name {
@@ -384,45 +412,10 @@ fn moved_text(module: &Module, m: &Moved, reroutes: &[Edit]) -> Result<String, S
     edits.extend(
         reroutes
             .iter()
-            .filter(|e| range.contains(&e.range.start))
+            .filter(|e| m.range.contains(&e.range.start))
             .cloned(),
     );
-
-    // Dedent every line by the `def` line's own indentation.
-    let def_line = line_start(src, m.def.start_byte());
-    let prefix = &src[def_line..m.def.start_byte()];
-    let strings = multiline_strings(m.def);
-    let mut line = range.start;
-    while line < range.end {
-        let inside_string = strings.iter().any(|s| s.start < line && line < s.end);
-        let dedent = line..line + prefix.len();
-        let touches_edit = edits
-            .iter()
-            .any(|e| e.range.start < dedent.end && dedent.start < e.range.end);
-        if !inside_string && !touches_edit && src[line..range.end].starts_with(prefix) {
-            edits.push(Edit::delete(line..line + prefix.len()));
-        }
-        match src[line..range.end].find('\n') {
-            Some(i) => line += i + 1,
-            None => break,
-        }
-    }
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
-    for pair in edits.windows(2) {
-        if pair[0].range.end > pair[1].range.start {
-            return Err(format!("overlapping edits inside `{}`", m.name));
-        }
-    }
-    let shifted: Vec<Edit> = edits
-        .into_iter()
-        .map(|e| {
-            Edit::replace(
-                e.range.start - range.start..e.range.end - range.start,
-                e.content,
-            )
-        })
-        .collect();
-    Ok(apply_edits(&src[range], &shifted))
+    relocate(src, m.def, m.range.clone(), edits).map_err(|e| format!("{e} inside `{}`", m.name))
 }
 
 /// Delete the first parameter (`self`) and what separates it from the next one.
@@ -454,7 +447,7 @@ fn self_param_removal(src: &str, params: Node) -> Option<Edit> {
 }
 
 /// Replace the body with `return new(args)`; drop the comments that moved with it.
-fn wrapper_edits(module: &Module, m: &Moved) -> Result<Vec<Edit>, String> {
+fn wrapper_edits(module: &Module, m: &Moved, extra_args: &str) -> Result<Vec<Edit>, String> {
     let src = module.src;
     let mut edits = Vec::new();
     let def_line = line_start(src, m.def.start_byte());
@@ -473,7 +466,14 @@ fn wrapper_edits(module: &Module, m: &Moved) -> Result<Vec<Edit>, String> {
         .def
         .child_by_field_name("parameters")
         .ok_or_else(|| format!("`{}` has no parameter list", m.name))?;
-    let call = format!("{}({})", m.new_name, forwarded_args(module, params));
+    let mut args = forwarded_args(module, params);
+    if !extra_args.is_empty() {
+        if !args.is_empty() {
+            args.push_str(", ");
+        }
+        args.push_str(extra_args);
+    }
+    let call = format!("{}({args})", m.new_name);
     let is_async = m.def.child(0).is_some_and(|k| k.kind() == "async");
     let stmt = if is_async {
         format!("return await {call}")
@@ -543,31 +543,4 @@ fn forwarded_args(module: &Module, params: Node) -> String {
         }
     }
     out.join(", ")
-}
-
-/// A removed method takes its lines and one run of blank lines around it.
-fn deletion_range(src: &str, range: Range<usize>) -> Range<usize> {
-    let start = line_start(src, range.start);
-    let end = line_end_inclusive(src, range.end);
-    // Blank lines right before it go too (or, if none, those right after).
-    let mut before = start;
-    while before > 0 {
-        let prev = line_start(src, before - 1);
-        if !src[prev..before].trim().is_empty() {
-            break;
-        }
-        before = prev;
-    }
-    if before < start {
-        return before..end;
-    }
-    let mut after = end;
-    while after < src.len() {
-        let next = line_end_inclusive(src, after);
-        if !src[after..next].trim().is_empty() {
-            break;
-        }
-        after = next;
-    }
-    start..after
 }

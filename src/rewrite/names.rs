@@ -63,6 +63,20 @@ impl<'m> NamePicker<'m> {
         self.taken.insert(name.to_string());
     }
 
+    /// `base` if free, else `base_2`, `base_3`…
+    pub fn pick_free(&mut self, base: &str) -> String {
+        let mut candidate = base.to_string();
+        let mut n = 2;
+        while self.taken.contains(&candidate)
+            || (self.star_import && candidate == base && !base.starts_with('_'))
+        {
+            candidate = format!("{base}_{n}");
+            n += 1;
+        }
+        self.reserve(&candidate);
+        candidate
+    }
+
     /// `method` if free, else `_<Class>_<method>`, else with a numeric suffix.
     pub fn pick(&mut self, method: &str, class: &str) -> String {
         // `__m` at module level would be mangled when code inside a class names it.

@@ -1,0 +1,418 @@
+//! Lifting what cannot be pickled by name to module level: lambdas (PF002), local functions
+//! (PF003) and functions defined under the main guard (PF004).
+//!
+//! The lifted function goes directly before the top-level statement that holds the original
+//! (never inside `if __name__ == "__main__":`). A local function that closes over locals is
+//! lifted with them as keyword-only parameters and bound where the `def` was:
+//!
+//! ```text
+//! def scale_all(xs):                      def scale(x, *, k):
+//!     k = len(xs) + 1                         return x * k
+//!     def scale(x):               →
+//!         return x * k                    def scale_all(xs):
+//!     pool.map(scale, xs)                     k = len(xs) + 1
+//!                                             scale = functools.partial(_lifted, k=k)
+//! ```
+//!
+//! That last form is an *unsafe* fix: `k` is now read when the `def` runs, not when the
+//! function is called.
+
+use tree_sitter::Node;
+
+use super::names::NamePicker;
+use super::text::{deletion_range, indent_unit, insert_before_statement, method_range, relocate};
+use crate::edit::{Applicability, Edit, Fix};
+use crate::judge::closure_names;
+use crate::parse::{children, descendants, named_children};
+use crate::resolve::{Binding, BindingValue, Module, ScopeId, ScopeKind, MODULE_SCOPE};
+use crate::source::{line_end_inclusive, line_start, newline_of};
+
+/// The top-level statement holding byte `at`.
+fn top_statement<'t>(module: &Module<'t>, at: usize) -> Option<Node<'t>> {
+    named_children(module.root)
+        .into_iter()
+        .find(|n| n.byte_range().contains(&at))
+}
+
+/// Name of the innermost function (or class) around `scope`, or `module`.
+fn enclosing_name(module: &Module, mut scope: ScopeId) -> String {
+    loop {
+        let sc = &module.scopes[scope];
+        if matches!(sc.kind, ScopeKind::Function | ScopeKind::Class) {
+            if let Some(n) = sc.node.child_by_field_name("name") {
+                return module.text(n).trim_start_matches('_').to_string();
+            }
+        }
+        match sc.parent {
+            Some(p) => scope = p,
+            None => return "module".to_string(),
+        }
+    }
+}
+
+/// `ProcessPoolExecutor.map` → `map`, `Pool(initializer=…)` → `initializer`.
+fn api_short(api: &str) -> String {
+    if let Some(inner) = api.split('(').nth(1) {
+        return inner.split('=').next().unwrap_or("fn").to_string();
+    }
+    api.rsplit('.').next().unwrap_or("fn").to_string()
+}
+
+fn insertion_before(module: &Module, stmt: Node, text: &str) -> Edit {
+    insert_before_statement(module.src, stmt.start_byte(), text)
+}
+
+/// PF002: `lambda x: x + 1` → `def _run_map_fn(x): return x + 1` at module level.
+pub fn lift_lambda(
+    module: &Module,
+    lambda: Node,
+    scope: ScopeId,
+    api: &str,
+) -> Result<Fix, String> {
+    let closed = closure_names(module, lambda);
+    if let Some(first) = closed.first() {
+        return Err(format!(
+            "the lambda uses `{first}` from the enclosing function"
+        ));
+    }
+    let stmt = top_statement(module, lambda.start_byte()).ok_or("no enclosing statement")?;
+    let mut picker = NamePicker::new(module);
+    let name = picker.pick_free(&format!(
+        "_{}_{}_fn",
+        enclosing_name(module, scope),
+        api_short(api)
+    ));
+    let params = lambda
+        .child_by_field_name("parameters")
+        .map_or("", |p| module.text(p));
+    let body = lambda
+        .child_by_field_name("body")
+        .ok_or("lambda without a body")?;
+    let body_text = module.text(body);
+    let body_text = if body_text.contains('\n') {
+        format!("({body_text})")
+    } else {
+        body_text.to_string()
+    };
+    let nl = newline_of(module.src);
+    let unit = indent_unit(module.src);
+    let def = format!("def {name}({params}):{nl}{unit}return {body_text}");
+    let edits = vec![
+        insertion_before(module, stmt, &def),
+        Edit::replace(lambda.byte_range(), name.clone()),
+    ];
+    let mut fix = Fix::new(
+        edits,
+        Applicability::Safe,
+        format!("Replace the lambda with module-level `{name}`"),
+    );
+    fix.defines = vec![name];
+    Ok(fix)
+}
+
+/// PF003: move a local `def` to module level (binding closed-over names with a partial).
+pub fn lift_local_function(
+    module: &Module,
+    def: Node,
+    def_scope: ScopeId,
+    name: &str,
+) -> Result<Fix, String> {
+    let src = module.src;
+    if def
+        .parent()
+        .is_some_and(|p| p.kind() == "decorated_definition")
+    {
+        return Err(format!("`{name}` is decorated"));
+    }
+    if descendants(def).any(|n| matches!(n.kind(), "nonlocal_statement" | "global_statement")) {
+        return Err(format!("`{name}` declares nonlocal or global names"));
+    }
+    let closed = closure_names(module, def);
+    if let Some((_, self_name)) = module.method_context(def_scope) {
+        if closed.iter().any(|c| c == self_name) {
+            return Err(format!(
+                "`{name}` uses `{self_name}`: the instance would still be pickled"
+            ));
+        }
+    }
+    let stmt = top_statement(module, def.start_byte()).ok_or("no enclosing statement")?;
+    let bindings = module.scopes[def_scope]
+        .bindings
+        .iter()
+        .filter(|b| b.name == name)
+        .count();
+    let mut picker = NamePicker::new(module);
+    let outer = enclosing_name(module, def_scope);
+    if !closed.is_empty() {
+        // The def's place gets `name = partial(new, …)`: `new` must differ from `name`.
+        picker.reserve(name);
+    }
+    let new_name = picker.pick(name, &outer);
+    if closed.is_empty() && new_name == name && bindings != 1 {
+        return Err(format!("`{name}` is bound more than once in its function"));
+    }
+    let siblings = def.parent().map_or(0, |b| {
+        named_children(b)
+            .iter()
+            .filter(|n| n.kind() != "comment")
+            .count()
+    });
+    if closed.is_empty() && new_name == name && siblings <= 1 {
+        return Err(format!("`{name}` is all its function holds"));
+    }
+
+    // The lifted text: renamed, closed-over names as keyword-only parameters.
+    let range = method_range(src, def);
+    let mut inner: Vec<Edit> = Vec::new();
+    if new_name != name {
+        if let Some(n) = def.child_by_field_name("name") {
+            inner.push(Edit::replace(n.byte_range(), new_name.clone()));
+        }
+    }
+    if !closed.is_empty() {
+        inner.push(keyword_only_params(module, def, &closed, false)?);
+    }
+    let lifted = relocate(src, def, range.clone(), inner)?;
+
+    let mut edits = vec![insertion_before(module, stmt, &lifted)];
+    let indent = &src[line_start(src, def.start_byte())..def.start_byte()];
+    let nl = newline_of(src);
+    let applicability;
+    if closed.is_empty() && new_name == name {
+        edits.push(Edit::delete(deletion_range(src, range)));
+        applicability = Applicability::Safe;
+    } else {
+        let value = if closed.is_empty() {
+            applicability = Applicability::Safe;
+            new_name.clone()
+        } else {
+            applicability = Applicability::Unsafe;
+            let (partial, import) = partial_name(module);
+            edits.extend(import);
+            let kwargs: Vec<String> = closed.iter().map(|c| format!("{c}={c}")).collect();
+            format!("{partial}({new_name}, {})", kwargs.join(", "))
+        };
+        let start = line_start(src, range.start);
+        let end = line_end_inclusive(src, range.end);
+        let ends_with_newline = src[..end].ends_with('\n');
+        let tail = if ends_with_newline { nl } else { "" };
+        edits.push(Edit::replace(
+            start..end,
+            format!("{indent}{name} = {value}{tail}"),
+        ));
+    }
+    let message = if closed.is_empty() {
+        format!("Move local function `{name}` to module level")
+    } else {
+        format!(
+            "Move local function `{name}` to module level, binding {} with functools.partial",
+            closed
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let mut fix = Fix::new(merge_insertions(edits), applicability, message);
+    fix.defines = vec![new_name];
+    Ok(fix)
+}
+
+/// PF004: move a function from under the main guard to just above it.
+pub fn move_out_of_main_guard(module: &Module, def: Node, name: &str) -> Result<Fix, String> {
+    let src = module.src;
+    if def
+        .parent()
+        .is_some_and(|p| p.kind() == "decorated_definition")
+    {
+        return Err(format!("`{name}` is decorated"));
+    }
+    let guard = top_statement(module, def.start_byte()).ok_or("no enclosing statement")?;
+    let guard_range = guard.byte_range();
+    let module_bindings: Vec<&Binding> = module.scopes[MODULE_SCOPE]
+        .bindings
+        .iter()
+        .filter(|b| b.name == name)
+        .collect();
+    if module_bindings.len() != 1 {
+        return Err(format!("`{name}` is bound more than once at module level"));
+    }
+    // Names bound only under the guard do not exist in a spawned worker.
+    for &(ident, scope) in &module.identifiers {
+        if !def.byte_range().contains(&ident.start_byte()) {
+            continue;
+        }
+        let used = module.text(ident);
+        if let Some((s, _)) = module.lookup(scope, used, ident.start_byte()) {
+            if s != MODULE_SCOPE || used == name {
+                continue;
+            }
+            let all_in_guard = module.scopes[MODULE_SCOPE]
+                .bindings
+                .iter()
+                .filter(|b| b.name == used)
+                .all(|b| guard_range.contains(&b.at));
+            if all_in_guard {
+                return Err(format!(
+                    "`{name}` uses `{used}`, which is only defined under the guard"
+                ));
+            }
+        }
+    }
+    let body = guard
+        .child_by_field_name("consequence")
+        .ok_or("guard without a body")?;
+    let statements = named_children(body)
+        .iter()
+        .filter(|n| n.kind() != "comment")
+        .count();
+    if statements <= 1 {
+        return Err(format!("`{name}` is all the guard holds"));
+    }
+    let range = method_range(src, def);
+    let lifted = relocate(src, def, range.clone(), Vec::new())?;
+    let edits = vec![
+        insertion_before(module, guard, &lifted),
+        Edit::delete(deletion_range(src, range)),
+    ];
+    let mut fix = Fix::new(
+        edits,
+        Applicability::Safe,
+        format!("Move `{name}` above `if __name__ == \"__main__\":`"),
+    );
+    fix.defines = vec![format!("{name} (moved)")];
+    Ok(fix)
+}
+
+/// Add `names` as keyword-only parameters of `def`.
+pub(super) fn keyword_only_params(
+    module: &Module,
+    def: Node,
+    names: &[String],
+    skip_self: bool,
+) -> Result<Edit, String> {
+    let params = def
+        .child_by_field_name("parameters")
+        .ok_or("no parameter list")?;
+    let mut list: Vec<Node> = named_children(params)
+        .into_iter()
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    if skip_self && !list.is_empty() {
+        list.remove(0);
+    }
+    if list.iter().any(|p| {
+        p.kind() == "dictionary_splat_pattern"
+            || (p.kind() == "typed_parameter"
+                && named_children(*p)
+                    .iter()
+                    .any(|c| c.kind() == "dictionary_splat_pattern"))
+    }) {
+        return Err("the function takes **kwargs".to_string());
+    }
+    let own: Vec<&str> = list
+        .iter()
+        .filter_map(|p| crate::judge::param_name(module, *p))
+        .collect();
+    if let Some(clash) = names.iter().find(|n| own.contains(&n.as_str())) {
+        return Err(format!("`{clash}` is already a parameter"));
+    }
+    let has_star = list.iter().any(|p| {
+        matches!(p.kind(), "keyword_separator" | "list_splat_pattern")
+            || (p.kind() == "typed_parameter"
+                && named_children(*p)
+                    .iter()
+                    .any(|c| c.kind() == "list_splat_pattern"))
+    });
+    let close = params.end_byte().saturating_sub(1);
+    let before = module.src[params.start_byte() + 1..close].trim_end();
+    // With `self` removed and nothing after it, the parameter list starts empty.
+    let sep = if before.is_empty() || before.ends_with(',') || list.is_empty() {
+        ""
+    } else {
+        ", "
+    };
+    let star = if has_star { "" } else { "*, " };
+    let at = params.start_byte() + 1 + before.len();
+    Ok(Edit::insert(at, format!("{sep}{star}{}", names.join(", "))))
+}
+
+/// How this module can say `functools.partial`, and the import edit if it can't yet.
+pub(super) fn partial_name(module: &Module) -> (String, Option<Edit>) {
+    for b in &module.scopes[MODULE_SCOPE].bindings {
+        if let BindingValue::Import(q) = &b.value {
+            if q == "functools" {
+                return (format!("{}.partial", b.name), None);
+            }
+            if q == "functools.partial" {
+                return (b.name.clone(), None);
+            }
+        }
+    }
+    let src = module.src;
+    let nl = newline_of(src);
+    // After the last import of the leading block (or the docstring / first line comments).
+    let mut at = 0;
+    for stmt in children(module.root) {
+        match stmt.kind() {
+            "import_statement"
+            | "import_from_statement"
+            | "future_import_statement"
+            | "comment" => {
+                at = line_end_inclusive(src, stmt.end_byte());
+            }
+            "expression_statement"
+                if at == 0 && stmt.named_child(0).is_some_and(|s| s.kind() == "string") =>
+            {
+                at = line_end_inclusive(src, stmt.end_byte());
+            }
+            _ => break,
+        }
+    }
+    let prefix = if at > 0 && !src[..at].ends_with('\n') {
+        nl
+    } else {
+        ""
+    };
+    (
+        "functools.partial".to_string(),
+        Some(Edit::insert(at, format!("{prefix}import functools{nl}"))),
+    )
+}
+
+/// Two insertions at one point inside a fix become one edit (import first).
+pub(super) fn merge_insertions(mut edits: Vec<Edit>) -> Vec<Edit> {
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out: Vec<Edit> = Vec::new();
+    for e in edits {
+        match out.last_mut() {
+            Some(last)
+                if last.range.is_empty()
+                    && e.range.is_empty()
+                    && last.range.start == e.range.start =>
+            {
+                let (first, second) = if last.content.starts_with("import ") {
+                    (last.content.clone(), e.content)
+                } else {
+                    (e.content, last.content.clone())
+                };
+                last.content = first + &second;
+            }
+            _ => out.push(e),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_names() {
+        assert_eq!(api_short("ProcessPoolExecutor.map"), "map");
+        assert_eq!(api_short("Pool(initializer=…)"), "initializer");
+        assert_eq!(api_short("Process(target=…)"), "target");
+        assert_eq!(api_short("loop.run_in_executor"), "run_in_executor");
+    }
+}

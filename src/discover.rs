@@ -140,30 +140,49 @@ pub fn io_message(e: &std::io::Error) -> String {
     }
 }
 
-/// Fast check that a file could hold a finding: it must name a pool somewhere.
+/// Fast check that a file could hold a finding: it must name a pool as a whole identifier
+/// (or, with PF100 selected, merely mention something pool-like).
 pub struct Prefilter {
-    matcher: Option<AhoCorasick>,
+    words: Option<AhoCorasick>,
+    /// PF100 looks at receivers *named* like pools: any substring counts.
+    loose: Option<AhoCorasick>,
 }
 
 impl Prefilter {
     pub fn new(settings: &Settings) -> Prefilter {
         if !settings.prefilter {
-            return Prefilter { matcher: None };
+            return Prefilter {
+                words: None,
+                loose: None,
+            };
         }
-        let mut words: Vec<&str> = POOL_WORDS.to_vec();
-        if settings.rules.contains(&Rule::UnknownPool) {
-            words.extend(UNKNOWN_RECEIVER_WORDS);
-        }
-        Prefilter {
-            matcher: AhoCorasick::new(words).ok(),
-        }
+        let words = AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(POOL_WORDS)
+            .ok();
+        let loose = if settings.rules.contains(&Rule::UnknownPool) {
+            let mut w: Vec<&str> = vec!["Pool", "Executor", "Process"];
+            w.extend(UNKNOWN_RECEIVER_WORDS);
+            AhoCorasick::new(w).ok()
+        } else {
+            None
+        };
+        Prefilter { words, loose }
     }
 
     pub fn may_match(&self, bytes: &[u8]) -> bool {
-        match &self.matcher {
-            Some(m) => m.is_match(bytes),
-            None => true,
+        let Some(words) = &self.words else {
+            return true;
+        };
+        if self.loose.as_ref().is_some_and(|l| l.is_match(bytes)) {
+            return true;
         }
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        words.find_iter(bytes).any(|m| {
+            let before = m.start().checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(m.end()).copied();
+            !before.is_some_and(ident) && !after.is_some_and(ident)
+        })
     }
 }
 
@@ -177,7 +196,15 @@ mod tests {
         let p = Prefilter::new(&s);
         assert!(p.may_match(b"from multiprocessing import Pool"));
         assert!(p.may_match(b"loop.run_in_executor(x, f)"));
+        assert!(p.may_match(b"from concurrent.futures import ProcessPoolExecutor as E"));
+        assert!(p.may_match(b"ctx.Process(target=f)"));
         assert!(!p.may_match(b"import os\nprint(1)\n"));
+        assert!(!p.may_match(b"class ProcessError(Exception): pass\nThreadPoolish = 1\n"));
+        let pf100 = Prefilter::new(&Settings {
+            rules: crate::rules::ALL.iter().copied().collect(),
+            ..Settings::default()
+        });
+        assert!(pf100.may_match(b"self.executor.submit(self.m)"));
         let off = Prefilter::new(&Settings {
             prefilter: false,
             ..Settings::default()

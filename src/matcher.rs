@@ -44,13 +44,14 @@ const POOL_METHODS: &[&str] = &[
     "starmap_async",
 ];
 
-/// The words a file must contain for any site to match; the prefilter relies on this.
-pub const POOL_WORDS: &[&str] = &["Pool", "Executor", "Process", "run_in_executor"];
+/// Identifiers a file must contain (as whole words) for any site to match: every pool the
+/// matcher knows is reached through one of these names. The prefilter relies on this.
+pub const POOL_WORDS: &[&str] = &["ProcessPoolExecutor", "Pool", "Process", "run_in_executor"];
 /// With PF100 selected, receivers merely *named* like a pool count too.
 pub const UNKNOWN_RECEIVER_WORDS: &[&str] = &["pool", "executor"];
 
 fn looks_like_pool(receiver: &str) -> bool {
-    POOL_WORDS
+    ["Pool", "Executor", "Process"]
         .iter()
         .chain(UNKNOWN_RECEIVER_WORDS)
         .any(|w| receiver.contains(w))

@@ -181,7 +181,7 @@ fn classify_attribute<'t>(module: &Module<'t>, node: Node<'t>, scope: ScopeId) -
 }
 
 /// `Class(...)` where `Class` is a class of this module.
-fn instance_class(module: &Module, value: Node, scope: ScopeId) -> Option<ClassId> {
+pub fn instance_class(module: &Module, value: Node, scope: ScopeId) -> Option<ClassId> {
     let value = strip_parens(value);
     if value.kind() != "call" {
         return None;

@@ -26,7 +26,7 @@ use tree_sitter::Node;
 use super::names::NamePicker;
 use super::text::{deletion_range, insert_before_statement, method_range, relocate};
 use crate::edit::{Applicability, Edit, Fix};
-use crate::judge::HoistSet;
+use crate::judge::{instance_class, HoistSet};
 use crate::parse::{call_args, descendants, named_children, strip_parens};
 use crate::resolve::{first_param_ident, Binding, BindingValue, Module, ScopeId};
 use crate::source::{line_start, newline_of};
@@ -308,7 +308,7 @@ fn find_references<'t>(module: &Module<'t>, set: &HoistSet<'t>, names: &[&str]) 
             let is_class = matches!(binding, Some(Binding { value: BindingValue::Class(c), .. }) if *c == set.class);
             let is_cls = is_cls_param(module, scope, o, set.class);
             let is_instance = matches!(binding, Some(Binding { value: BindingValue::Value(v), .. })
-                if instance_of(module, *v, scope) == Some(set.class));
+                if instance_class(module, *v, scope) == Some(set.class));
             if self_of_class || is_instance {
                 rerouted = Some(None);
             } else if is_class || is_cls {
@@ -345,27 +345,6 @@ fn is_cls_param(module: &Module, scope: ScopeId, name: &str, class: usize) -> bo
         && module.classes[class].methods.iter().any(|m| {
             m.scope == scope && m.is_classmethod() && m.first_param.as_deref() == Some(name)
         })
-}
-
-fn instance_of(module: &Module, value: Node, scope: ScopeId) -> Option<usize> {
-    let value = strip_parens(value);
-    if value.kind() != "call" {
-        return None;
-    }
-    let callee = value.child_by_field_name("function")?;
-    if callee.kind() != "identifier" {
-        return None;
-    }
-    match module.lookup(scope, module.text(callee), callee.start_byte()) {
-        Some((
-            _,
-            Binding {
-                value: BindingValue::Class(c),
-                ..
-            },
-        )) => Some(*c),
-        _ => None,
-    }
 }
 
 /// For `Class.m(first, …)` called with a simple first argument, the edit deleting it.

@@ -802,7 +802,7 @@ impl<'t> Module<'t> {
     }
 
     /// Inside a classmethod of a class, the class bound to its first parameter.
-    fn cls_context(&self, scope: ScopeId, name: &str) -> Option<ClassId> {
+    pub fn cls_context(&self, scope: ScopeId, name: &str) -> Option<ClassId> {
         let sc = &self.scopes[scope];
         let class = sc.class?;
         let method = self.classes[class]

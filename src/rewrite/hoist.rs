@@ -306,7 +306,7 @@ fn find_references<'t>(module: &Module<'t>, set: &HoistSet<'t>, names: &[&str]) 
                 .is_some_and(|(c, self_name)| c == set.class && self_name == o);
             let binding = module.lookup(scope, o, obj.start_byte()).map(|(_, b)| b);
             let is_class = matches!(binding, Some(Binding { value: BindingValue::Class(c), .. }) if *c == set.class);
-            let is_cls = is_cls_param(module, scope, o, set.class);
+            let is_cls = module.cls_context(scope, o) == Some(set.class);
             let is_instance = matches!(binding, Some(Binding { value: BindingValue::Value(v), .. })
                 if instance_class(module, *v, scope) == Some(set.class));
             if self_of_class || is_instance {
@@ -337,14 +337,6 @@ fn find_references<'t>(module: &Module<'t>, set: &HoistSet<'t>, names: &[&str]) 
     }
     let _ = class;
     refs
-}
-
-fn is_cls_param(module: &Module, scope: ScopeId, name: &str, class: usize) -> bool {
-    let sc = &module.scopes[scope];
-    sc.class == Some(class)
-        && module.classes[class].methods.iter().any(|m| {
-            m.scope == scope && m.is_classmethod() && m.first_param.as_deref() == Some(name)
-        })
 }
 
 /// For `Class.m(first, …)` called with a simple first argument, the edit deleting it.

@@ -118,6 +118,11 @@ fn judge_site(module: &Module, site: &Site, overrides: &dyn Overrides) -> Option
             verdict,
             reason,
         };
+    // A planned fix becomes the finding's fix; a refusal becomes its reason.
+    let planned = |rule, message: String, plan: Result<Fix, String>, verdict| match plan {
+        Ok(fix) => finding(rule, message, Some(fix), verdict, None),
+        Err(reason) => finding(rule, message, None, Verdict::Refused, Some(reason)),
+    };
     Some(match callable {
         Callable::BoundMethod {
             class,
@@ -130,23 +135,19 @@ fn judge_site(module: &Module, site: &Site, overrides: &dyn Overrides) -> Option
                 site.api
             );
             match judge_method(module, class, &method, overrides) {
-                MethodVerdict::Stateless(set) => match hoist(module, &set, reference) {
-                    Ok(fix) => {
-                        let verdict = if set.read_attrs.is_empty() {
-                            Verdict::Stateless
-                        } else {
-                            Verdict::ReadOnly
-                        };
-                        finding(Rule::BoundMethod, message, Some(fix), verdict, None)
-                    }
-                    Err(reason) => finding(
+                MethodVerdict::Stateless(set) => {
+                    let verdict = if set.read_attrs.is_empty() {
+                        Verdict::Stateless
+                    } else {
+                        Verdict::ReadOnly
+                    };
+                    planned(
                         Rule::BoundMethod,
                         message,
-                        None,
-                        Verdict::Refused,
-                        Some(reason),
-                    ),
-                },
+                        hoist(module, &set, reference),
+                        verdict,
+                    )
+                }
                 MethodVerdict::Stateful { reason } => finding(
                     Rule::BoundMethod,
                     message,
@@ -178,10 +179,8 @@ fn judge_site(module: &Module, site: &Site, overrides: &dyn Overrides) -> Option
                 "lambda handed to `{}` cannot be pickled{startup_note}",
                 site.api
             );
-            match lift_lambda(module, lambda, site.scope, &site.api) {
-                Ok(fix) => finding(Rule::Lambda, message, Some(fix), Verdict::Liftable, None),
-                Err(reason) => finding(Rule::Lambda, message, None, Verdict::Refused, Some(reason)),
-            }
+            let plan = lift_lambda(module, lambda, site.scope, &site.api);
+            planned(Rule::Lambda, message, plan, Verdict::Liftable)
         }
         Callable::LocalFunction { def, name } => {
             let message = format!(
@@ -197,44 +196,15 @@ fn judge_site(module: &Module, site: &Site, overrides: &dyn Overrides) -> Option
                 }
                 _ => Err("methods of a class defined inside a function are not lifted".to_string()),
             };
-            match lifted {
-                Ok(fix) => finding(
-                    Rule::LocalFunction,
-                    message,
-                    Some(fix),
-                    Verdict::Liftable,
-                    None,
-                ),
-                Err(reason) => finding(
-                    Rule::LocalFunction,
-                    message,
-                    None,
-                    Verdict::Refused,
-                    Some(reason),
-                ),
-            }
+            planned(Rule::LocalFunction, message, lifted, Verdict::Liftable)
         }
         Callable::MainGuardFunction { def, name } => {
             let message = format!(
                 "`{name}` is defined under `if __name__ == \"__main__\":`; `{}` cannot find it in a spawn or forkserver worker",
                 site.api
             );
-            match move_out_of_main_guard(module, def, &name) {
-                Ok(fix) => finding(
-                    Rule::MainGuardFunction,
-                    message,
-                    Some(fix),
-                    Verdict::Liftable,
-                    None,
-                ),
-                Err(reason) => finding(
-                    Rule::MainGuardFunction,
-                    message,
-                    None,
-                    Verdict::Refused,
-                    Some(reason),
-                ),
-            }
+            let plan = move_out_of_main_guard(module, def, &name);
+            planned(Rule::MainGuardFunction, message, plan, Verdict::Liftable)
         }
         Callable::Fine | Callable::Unknown => return None,
     })

@@ -8,7 +8,7 @@ use aho_corasick::AhoCorasick;
 use ignore::overrides::OverrideBuilder;
 use ignore::{WalkBuilder, WalkState};
 
-use crate::matcher::{POOL_WORDS, UNKNOWN_RECEIVER_WORDS};
+use crate::matcher::{POOL_LIKE_WORDS, POOL_WORDS};
 use crate::rules::Rule;
 use crate::settings::Settings;
 
@@ -161,9 +161,7 @@ impl Prefilter {
             .build(POOL_WORDS)
             .ok();
         let loose = if settings.rules.contains(&Rule::UnknownPool) {
-            let mut w: Vec<&str> = vec!["Pool", "Executor", "Process"];
-            w.extend(UNKNOWN_RECEIVER_WORDS);
-            AhoCorasick::new(w).ok()
+            AhoCorasick::new(POOL_LIKE_WORDS).ok()
         } else {
             None
         };

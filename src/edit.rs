@@ -76,6 +76,14 @@ impl Fix {
     }
 }
 
+/// `Err` when two of `edits` (sorted by start) cover the same bytes.
+pub fn ensure_disjoint(edits: &[Edit]) -> Result<(), String> {
+    match edits.windows(2).find(|p| p[0].range.end > p[1].range.start) {
+        Some(_) => Err("the rewrite would edit overlapping text".to_string()),
+        None => Ok(()),
+    }
+}
+
 /// Apply `edits` (sorted, non-overlapping) to `text`.
 pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
     let mut out = String::with_capacity(text.len() + 256);

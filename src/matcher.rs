@@ -47,14 +47,12 @@ const POOL_METHODS: &[&str] = &[
 /// Identifiers a file must contain (as whole words) for any site to match: every pool the
 /// matcher knows is reached through one of these names. The prefilter relies on this.
 pub const POOL_WORDS: &[&str] = &["ProcessPoolExecutor", "Pool", "Process", "run_in_executor"];
-/// With PF100 selected, receivers merely *named* like a pool count too.
-pub const UNKNOWN_RECEIVER_WORDS: &[&str] = &["pool", "executor"];
+/// With PF100 selected, a receiver of unknown kind is reported when its text contains one
+/// of these (`self.pool`, `thread_executor`, `MyPool()`).
+pub const POOL_LIKE_WORDS: &[&str] = &["Pool", "Executor", "Process", "pool", "executor"];
 
 fn looks_like_pool(receiver: &str) -> bool {
-    ["Pool", "Executor", "Process"]
-        .iter()
-        .chain(UNKNOWN_RECEIVER_WORDS)
-        .any(|w| receiver.contains(w))
+    POOL_LIKE_WORDS.iter().any(|w| receiver.contains(w))
 }
 
 pub fn find_sites<'t>(module: &Module<'t>) -> Vec<Site<'t>> {

@@ -152,6 +152,8 @@ pub struct Module<'t> {
     /// `multiprocessing.set_start_method("fork")` seen: the file pins a start method.
     pub default_start: StartMethod,
     scope_of_def: HashMap<usize, ScopeId>,
+    /// Owned strings: a cell over `&'t str` would make `Module` invariant in `'t`.
+    free_names: std::sync::OnceLock<HashSet<String>>,
 }
 
 pub const MODULE_SCOPE: ScopeId = 0;
@@ -178,6 +180,7 @@ impl<'t> Module<'t> {
             star_import: false,
             default_start: StartMethod::Default,
             scope_of_def: HashMap::new(),
+            free_names: std::sync::OnceLock::new(),
         };
         m.walk();
         m.default_start = m.find_pinned_start();
@@ -993,15 +996,18 @@ impl<'t> Module<'t> {
     }
 
     /// Identifiers used somewhere that resolve to no local binding: globals or builtins.
-    pub fn free_names(&self) -> HashSet<&'t str> {
-        self.identifiers
-            .iter()
-            .filter(|(node, scope)| {
-                let name = self.text(*node);
-                !matches!(self.lookup(*scope, name, node.start_byte()), Some((s, _)) if s != MODULE_SCOPE)
-            })
-            .map(|(node, _)| self.text(*node))
-            .collect()
+    /// Computed once: every planned fix of the module asks for it.
+    pub fn free_names(&self) -> &HashSet<String> {
+        self.free_names.get_or_init(|| {
+            self.identifiers
+                .iter()
+                .filter(|(node, scope)| {
+                    let name = self.text(*node);
+                    !matches!(self.lookup(*scope, name, node.start_byte()), Some((s, _)) if s != MODULE_SCOPE)
+                })
+                .map(|(node, _)| self.text(*node).to_string())
+                .collect()
+        })
     }
 
     pub fn in_main_guard(&self, at: usize) -> bool {

@@ -25,7 +25,7 @@ use tree_sitter::Node;
 
 use super::names::NamePicker;
 use super::text::{deletion_range, insert_before_statement, method_range, relocate};
-use crate::edit::{Applicability, Edit, Fix};
+use crate::edit::{ensure_disjoint, Applicability, Edit, Fix};
 use crate::judge::{instance_class, HoistSet};
 use crate::parse::{call_args, descendants, named_children, strip_parens};
 use crate::resolve::{first_param_ident, Binding, BindingValue, Module, ScopeId};
@@ -253,17 +253,8 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Res
     edits.extend(extra_edits);
     let mut fix = Fix::new(super::lift::merge_insertions(edits), applicability, message);
     fix.defines = moved.iter().map(|m| m.new_name.clone()).collect();
-    check_disjoint(&fix)?;
+    ensure_disjoint(&fix.edits)?;
     Ok(fix)
-}
-
-fn check_disjoint(fix: &Fix) -> Result<(), String> {
-    for pair in fix.edits.windows(2) {
-        if pair[0].range.end > pair[1].range.start {
-            return Err("the rewrite would edit overlapping text".to_string());
-        }
-    }
-    Ok(())
 }
 
 struct Reference<'t> {
@@ -281,7 +272,6 @@ struct References<'t> {
 }
 
 fn find_references<'t>(module: &Module<'t>, set: &HoistSet<'t>, names: &[&str]) -> References<'t> {
-    let class = &module.classes[set.class];
     let mut refs = References {
         rerouted: Vec::new(),
         other: HashSet::new(),
@@ -335,7 +325,6 @@ fn find_references<'t>(module: &Module<'t>, set: &HoistSet<'t>, names: &[&str]) 
             refs.other.insert(name.to_string());
         }
     }
-    let _ = class;
     refs
 }
 

@@ -30,7 +30,7 @@ impl<'m> NamePicker<'m> {
             .into_iter()
             .map(String::from)
             .collect();
-        taken.extend(module.free_names().into_iter().map(String::from));
+        taken.extend(module.free_names().iter().cloned());
         taken.extend(KEYWORDS.iter().map(|k| k.to_string()));
         NamePicker {
             taken,

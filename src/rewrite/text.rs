@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::edit::{apply_edits, Edit};
+use crate::edit::{apply_edits, ensure_disjoint, Edit};
 use crate::parse::{descendants, named_children};
 use crate::source::{line_end_inclusive, line_start};
 
@@ -140,11 +140,7 @@ pub fn relocate(
         }
     }
     edits.sort_by_key(|e| (e.range.start, e.range.end));
-    for pair in edits.windows(2) {
-        if pair[0].range.end > pair[1].range.start {
-            return Err("overlapping edits".to_string());
-        }
-    }
+    ensure_disjoint(&edits)?;
     let shifted: Vec<Edit> = edits
         .into_iter()
         .map(|e| {

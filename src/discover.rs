@@ -34,10 +34,14 @@ pub struct Discovered {
     pub errors: Vec<(PathBuf, String)>,
 }
 
-pub fn discover(settings: &Settings) -> Discovered {
+/// Walk every root; `roots[i]` are the settings of root `i` (its excludes, its rules).
+pub fn discover(roots: &[Settings]) -> Discovered {
     let files = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
-    for (root_index, root) in settings.paths.iter().enumerate() {
+    for (root_index, settings) in roots.iter().enumerate() {
+        let Some(root) = settings.paths.first() else {
+            continue;
+        };
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {

@@ -7,12 +7,15 @@
 pub mod apply;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod edit;
+pub mod git;
 pub mod index;
 pub mod judge;
 pub mod matcher;
 pub mod parse;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod resolve;
@@ -29,6 +32,7 @@ use rayon::prelude::*;
 use check::{analyze, fix_all, Finding};
 use discover::{discover, io_message, Prefilter};
 use index::ClassIndex;
+use progress::Progress;
 use settings::{Mode, Settings};
 use source::Source;
 
@@ -47,6 +51,8 @@ pub struct FileResult {
     /// Why the file was skipped or not written.
     pub error: Option<String>,
     pub written: bool,
+    /// Not written because git shows uncommitted changes (see `--allow-dirty`).
+    pub skipped_dirty: bool,
 }
 
 /// The outcome of a whole run.
@@ -56,6 +62,9 @@ pub struct Run {
     pub files: Vec<FileResult>,
     /// Files read in all (including those the prefilter skipped).
     pub scanned: usize,
+    pub scanned_per_root: Vec<usize>,
+    /// The roots of the run, in command-line order (`FileResult::root` indexes this).
+    pub roots: Vec<settings::RootSettings>,
     /// Problems that are not tied to an analysed file (missing roots, walk errors).
     pub errors: Vec<(PathBuf, String)>,
 }
@@ -67,41 +76,82 @@ struct Loaded {
 }
 
 pub fn run(settings: &Settings) -> Run {
-    let found = discover(settings);
-    let prefilter = Prefilter::new(settings);
+    let roots: Vec<Settings> = settings
+        .roots()
+        .iter()
+        .map(|r| settings.for_root(r))
+        .collect();
+    let found = discover(&roots);
+    let prefilters: Vec<Prefilter> = roots.iter().map(Prefilter::new).collect();
+    let progress = Progress::new(settings, found.files.len());
 
     // Phase 1: read every file once; index class headers; keep only what may match.
     let read: Vec<(Loaded, Vec<index::Header>)> = found
         .files
         .into_par_iter()
-        .map(|candidate| load(candidate, settings, &prefilter))
+        .map(|candidate| {
+            let root = candidate.root;
+            let loaded = load(candidate, &roots[root], &prefilters[root]);
+            progress.tick();
+            loaded
+        })
         .collect();
-    let scanned = read.len();
-    let mut headers = Vec::new();
+    let mut scanned = vec![0; roots.len()];
+    let mut headers: Vec<Vec<index::Header>> = vec![Vec::new(); roots.len()];
     let mut loaded = Vec::new();
     for (l, h) in read {
-        headers.extend(h);
+        scanned[l.candidate.root] += 1;
+        headers[l.candidate.root].extend(h);
         if l.bytes.is_some() || l.error.is_some() {
             loaded.push(l);
         }
     }
-    let overrides = ClassIndex::new(headers);
+    // Overrides are looked for within the same root: one repository's subclasses say
+    // nothing about another's classes.
+    let overrides: Vec<ClassIndex> = headers.into_iter().map(ClassIndex::new).collect();
 
-    // Phase 2: analyse and fix the candidates, with the whole run's class index.
+    // Phase 2: analyse and fix the candidates, with their root's class index.
+    progress.phase("analysing", loaded.len());
     let mut files: Vec<FileResult> = loaded
         .into_par_iter()
-        .map(|l| process(l, settings, &overrides))
+        .map(|l| {
+            let root = l.candidate.root;
+            let result = process(l, &roots[root], &overrides[root]);
+            progress.tick();
+            result
+        })
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    progress.finish();
 
     if settings.mode == Mode::Write {
+        let dirty = if settings.allow_dirty {
+            git::DirtyFiles::none()
+        } else {
+            git::DirtyFiles::for_paths(
+                files
+                    .iter()
+                    .filter(|f| f.fixed.is_some())
+                    .map(|f| f.path.as_path()),
+            )
+        };
         for f in files.iter_mut() {
+            if f.fixed.is_some() && dirty.contains(&f.path) {
+                f.error = Some(
+                    "has uncommitted changes; not rewritten (commit or stash them, or pass --allow-dirty)"
+                        .to_string(),
+                );
+                f.skipped_dirty = true;
+                continue;
+            }
             write_back(f);
         }
     }
     Run {
         files,
-        scanned,
+        scanned: scanned.iter().sum(),
+        scanned_per_root: scanned,
+        roots: settings.roots(),
         errors: found.errors,
     }
 }
@@ -161,6 +211,7 @@ fn process(l: Loaded, settings: &Settings, overrides: &ClassIndex) -> FileResult
         fixes_applied: 0,
         error: l.error,
         written: false,
+        skipped_dirty: false,
     };
     let Some(bytes) = l.bytes else {
         return result;

@@ -3,14 +3,19 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use picklefix::cli::Args;
-use picklefix::render::{diff, finding_line, write_json, Style};
-use picklefix::report::{exit_code, summary, EXIT_ERROR};
+use picklefix::cli::{print_completions, Args};
+use picklefix::render::{diff, finding_line, write_json, write_sarif, Style};
+use picklefix::report::{exit_code, per_root, per_root_table, summary, EXIT_ERROR};
 use picklefix::rules::Rule;
-use picklefix::settings::{Mode, OutputFormat};
+use picklefix::settings::{Mode, OutputFormat, Settings};
+use picklefix::Run;
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(shell) = args.completions {
+        print_completions(shell);
+        return ExitCode::SUCCESS;
+    }
     if let Some(code) = &args.explain {
         return match Rule::from_code(code) {
             Some(rule) => {
@@ -38,14 +43,54 @@ fn main() -> ExitCode {
     }
     let run = picklefix::run(&settings);
 
+    if let Err(e) = print_stdout(&run, &settings) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("picklefix: cannot write output: {e}");
+            return ExitCode::from(EXIT_ERROR as u8);
+        }
+    }
+    for (path, message) in &run.errors {
+        eprintln!("picklefix: {}: {message}", path.display());
+    }
+    for file in &run.files {
+        if let Some(message) = &file.error {
+            eprintln!("picklefix: {}: {message}", file.path.display());
+        }
+    }
+    if !settings.quiet && settings.format == OutputFormat::Text && !settings.statistics {
+        eprintln!("{}", summary(&run, &settings));
+        if run.roots.len() > 1 {
+            eprint!(
+                "\n{}",
+                per_root_table(&per_root(&run, &settings), &settings)
+            );
+        }
+    }
+    ExitCode::from(exit_code(&run, &settings) as u8)
+}
+
+/// Findings, diffs or the statistics table, as the flags ask.
+fn print_stdout(run: &Run, settings: &Settings) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    if settings.statistics {
+        let rows = per_root(run, settings);
+        match settings.format {
+            OutputFormat::Json | OutputFormat::Sarif => {
+                serde_json::to_writer_pretty(&mut out, &rows)?;
+                writeln!(out)?;
+            }
+            OutputFormat::Text => write!(out, "{}", per_root_table(&rows, settings))?,
+        }
+        return out.flush();
+    }
     let style = Style {
         color: settings.color,
     };
-    let printed = match settings.format {
-        OutputFormat::Json => write_json(&mut out, &run),
-        OutputFormat::Text => (|| {
+    match settings.format {
+        OutputFormat::Json => write_json(&mut out, run)?,
+        OutputFormat::Sarif => write_sarif(&mut out, run)?,
+        OutputFormat::Text => {
             if !settings.quiet {
                 for file in &run.files {
                     for f in &file.findings {
@@ -61,28 +106,7 @@ fn main() -> ExitCode {
                     }
                 }
             }
-            Ok(())
-        })(),
-    };
-    let flushed = printed.and_then(|_| out.flush());
-    drop(out);
-    if let Err(e) = flushed {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("picklefix: cannot write output: {e}");
-            return ExitCode::from(EXIT_ERROR as u8);
         }
     }
-
-    for (path, message) in &run.errors {
-        eprintln!("picklefix: {}: {message}", path.display());
-    }
-    for file in &run.files {
-        if let Some(message) = &file.error {
-            eprintln!("picklefix: {}: {message}", file.path.display());
-        }
-    }
-    if !settings.quiet && settings.format == OutputFormat::Text {
-        eprintln!("{}", summary(&run, &settings));
-    }
-    ExitCode::from(exit_code(&run, &settings) as u8)
+    out.flush()
 }

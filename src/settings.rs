@@ -10,6 +10,7 @@ use crate::rules::{Rule, ALL};
 pub enum OutputFormat {
     Text,
     Json,
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +38,26 @@ pub struct Settings {
     /// Skip files whose bytes cannot match before parsing (tests turn it off to compare).
     pub prefilter: bool,
     pub max_file_bytes: u64,
+    /// `--write` refuses files with uncommitted git changes unless this is set.
+    pub allow_dirty: bool,
+    /// Show a progress bar on stderr (only drawn when stderr is a terminal).
+    pub progress: bool,
+    /// Print the per-root summary instead of findings.
+    pub statistics: bool,
+    /// One entry per path, with its own configuration; empty means "derive from `paths`
+    /// with the settings above" (library callers and tests).
+    pub roots: Vec<RootSettings>,
+}
+
+/// What one root (command-line path) runs with, after its `pyproject.toml`.
+#[derive(Debug, Clone)]
+pub struct RootSettings {
+    pub path: PathBuf,
+    /// The `pyproject.toml` that configured it, if any.
+    pub config: Option<PathBuf>,
+    pub rules: BTreeSet<Rule>,
+    pub exclude: Vec<String>,
+    pub unsafe_fixes: bool,
 }
 
 impl Default for Settings {
@@ -58,11 +79,44 @@ impl Default for Settings {
             color: false,
             prefilter: true,
             max_file_bytes: 10 * 1024 * 1024,
+            allow_dirty: false,
+            progress: false,
+            statistics: false,
+            roots: Vec::new(),
         }
     }
 }
 
 impl Settings {
+    /// The roots of this run, with their configuration.
+    pub fn roots(&self) -> Vec<RootSettings> {
+        if !self.roots.is_empty() {
+            return self.roots.clone();
+        }
+        self.paths
+            .iter()
+            .map(|p| RootSettings {
+                path: p.clone(),
+                config: None,
+                rules: self.rules.clone(),
+                exclude: self.exclude.clone(),
+                unsafe_fixes: self.unsafe_fixes,
+            })
+            .collect()
+    }
+
+    /// These settings as seen from one root: its rules, excludes and unsafe-fixes choice.
+    pub fn for_root(&self, root: &RootSettings) -> Settings {
+        Settings {
+            paths: vec![root.path.clone()],
+            rules: root.rules.clone(),
+            exclude: root.exclude.clone(),
+            unsafe_fixes: root.unsafe_fixes,
+            roots: Vec::new(),
+            ..self.clone()
+        }
+    }
+
     /// The least sure fix we apply.
     pub fn min_applicability(&self) -> Applicability {
         if self.unsafe_fixes {

@@ -8,7 +8,9 @@ use crate::matcher::{find_sites, Channel, Site};
 use crate::parse::{error_count, first_error, parse};
 use crate::resolve::{Module, StartMethod};
 use crate::rewrite::hoist::hoist;
-use crate::rewrite::lift::{lift_lambda, lift_local_function, move_out_of_main_guard};
+use crate::rewrite::lift::{
+    initializer_to_initargs, lift_lambda, lift_local_function, move_out_of_main_guard,
+};
 use crate::rules::Rule;
 use crate::settings::Settings;
 use crate::source::row_col;
@@ -63,7 +65,7 @@ pub fn analyze(
     let mut findings = Vec::new();
     for site in find_sites(&module) {
         if let Some(f) = judge_site(&module, &site, overrides) {
-            if settings.rules.contains(&f.rule) && !suppressed(text, f.range.start, f.rule) {
+            if settings.rules.contains(&f.rule) && !suppressed(&module, f.range.start, f.rule) {
                 findings.push(f);
             }
         }
@@ -80,6 +82,9 @@ fn judge_site(module: &Module, site: &Site, overrides: &dyn Overrides) -> Option
             format!("bound method `{text}`")
         }
         Callable::Lambda(_) => "lambda".to_string(),
+        Callable::LocalFunction { name, .. } if name.contains('.') => {
+            format!("method `{name}` of a local class")
+        }
         Callable::LocalFunction { name, .. } => format!("local function `{name}`"),
         Callable::MainGuardFunction { name, .. } => format!("`{name}`"),
     };
@@ -179,22 +184,22 @@ fn judge_site(module: &Module, site: &Site, overrides: &dyn Overrides) -> Option
                 "lambda handed to `{}` cannot be pickled{startup_note}",
                 site.api
             );
-            let plan = lift_lambda(module, lambda, site.scope, &site.api);
+            let plan = lift_lambda(module, lambda, site.scope, &site.api).or_else(|why| {
+                initializer_to_initargs(module, lambda, site.scope).map_err(|_| why)
+            });
             planned(Rule::Lambda, message, plan, Verdict::Liftable)
         }
-        Callable::LocalFunction { def, name } => {
+        Callable::LocalFunction { def, .. } => {
             let message = format!(
-                "local function `{name}` handed to `{}` cannot be pickled{startup_note}",
+                "{what} handed to `{}` cannot be pickled{startup_note}",
                 site.api
             );
             let def_scope = def
                 .and_then(|d| module.scope_of_def(d))
                 .and_then(|s| module.scopes[s].parent);
             let lifted = match (def, def_scope) {
-                (Some(def), Some(scope)) if !name.contains('.') => {
-                    lift_local_function(module, def, scope, &name)
-                }
-                _ => Err("methods of a class defined inside a function are not lifted".to_string()),
+                (Some(def), Some(scope)) => lift_local_function(module, def, scope),
+                _ => Err("its definition was not found".to_string()),
             };
             planned(Rule::LocalFunction, message, lifted, Verdict::Liftable)
         }
@@ -210,18 +215,28 @@ fn judge_site(module: &Module, site: &Site, overrides: &dyn Overrides) -> Option
     })
 }
 
-/// `# picklefix: ignore`, `# picklefix: ignore[PF001]`, `# noqa`, `# noqa: PF001` on the line.
-fn suppressed(text: &str, at: usize, rule: Rule) -> bool {
+/// A suppression comment on the line of `at`: `# picklefix: ignore`,
+/// `# picklefix: ignore[PF001]`, `# noqa`, `# noqa: PF001`. Only real comments count (a
+/// `#` inside a string does not), and the directive must start a `#` section of the comment.
+fn suppressed(module: &Module, at: usize, rule: Rule) -> bool {
+    let text = module.src;
     let start = crate::source::line_start(text, at);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let line = &text[start..end];
-    let Some(hash) = line.find('#') else {
-        return false;
-    };
-    let comment = &line[hash..];
-    for marker in ["picklefix: ignore", "noqa"] {
-        if let Some(pos) = comment.find(marker) {
-            let rest = comment[pos + marker.len()..].trim_start();
+    let first = module.comments.partition_point(|c| c.start_byte() < start);
+    module.comments[first..]
+        .iter()
+        .take_while(|c| c.start_byte() < end)
+        .any(|c| directive_suppresses(module.text(*c), rule))
+}
+
+fn directive_suppresses(comment: &str, rule: Rule) -> bool {
+    for section in comment.split('#').skip(1) {
+        let section = section.trim_start();
+        for marker in ["picklefix: ignore", "noqa"] {
+            let Some(rest) = section.strip_prefix(marker) else {
+                continue;
+            };
+            let rest = rest.trim_start();
             let codes = if let Some(r) = rest.strip_prefix('[') {
                 r.split(']').next().unwrap_or("")
             } else if let Some(r) = rest.strip_prefix(':') {
@@ -312,12 +327,29 @@ mod tests {
 
     #[test]
     fn suppression_comments() {
-        let t = "pool.map(self.m, xs)  # picklefix: ignore[PF001]\n";
-        assert!(suppressed(t, 9, Rule::BoundMethod));
-        assert!(!suppressed(t, 9, Rule::Lambda));
-        assert!(suppressed("f(x)  # noqa\n", 0, Rule::Lambda));
-        assert!(suppressed("f(x)  # noqa: E501, PF002\n", 0, Rule::Lambda));
-        assert!(!suppressed("f(x)  # noqa: E501\n", 0, Rule::Lambda));
-        assert!(!suppressed("f(x)\n", 0, Rule::Lambda));
+        assert!(directive_suppresses(
+            "# picklefix: ignore[PF001]",
+            Rule::BoundMethod
+        ));
+        assert!(!directive_suppresses(
+            "# picklefix: ignore[PF001]",
+            Rule::Lambda
+        ));
+        assert!(directive_suppresses("# noqa", Rule::Lambda));
+        assert!(directive_suppresses(
+            "# type: ignore  # noqa: E501, PF002",
+            Rule::Lambda
+        ));
+        assert!(!directive_suppresses("# noqa: E501", Rule::Lambda));
+        assert!(!directive_suppresses("# TODO: noqa later", Rule::Lambda));
+    }
+
+    #[test]
+    fn a_hash_inside_a_string_is_not_a_comment() {
+        let src = "xs = ['# noqa']\npool.map(f, xs)  # noqa: PF002\n";
+        let tree = parse(src).unwrap();
+        let module = Module::build(tree.root_node(), src);
+        assert!(!suppressed(&module, 0, Rule::Lambda));
+        assert!(suppressed(&module, src.find("pool").unwrap(), Rule::Lambda));
     }
 }

@@ -287,11 +287,12 @@ fn rebase_glob(glob: &str, base: &Path, root: &Path) -> Option<String> {
     let base = std::fs::canonicalize(base).ok()?;
     let rel = root.strip_prefix(&base).ok()?;
     let glob = glob.trim_start_matches('/');
+    // A leading `/` keeps the rebased glob anchored at the walked root.
     if rel.as_os_str().is_empty() {
-        return Some(glob.to_string());
+        return Some(format!("/{glob}"));
     }
     let prefix = format!("{}/", rel.to_string_lossy().replace('\\', "/"));
-    glob.strip_prefix(&prefix).map(|g| g.to_string())
+    glob.strip_prefix(&prefix).map(|g| format!("/{g}"))
 }
 
 /// Write the completion script for `shell` to stdout.
@@ -339,12 +340,20 @@ mod tests {
         );
         assert_eq!(
             rebase_glob("sub/gen/*", dir.path(), &sub).as_deref(),
-            Some("gen/*")
+            Some("/gen/*")
+        );
+        assert_eq!(
+            rebase_glob("sub/gen", dir.path(), &sub).as_deref(),
+            Some("/gen")
+        );
+        assert_eq!(
+            rebase_glob("/gen", dir.path(), dir.path()).as_deref(),
+            Some("/gen")
         );
         assert_eq!(rebase_glob("/other/*", dir.path(), &sub), None);
         assert_eq!(
             rebase_glob("gen/*", dir.path(), dir.path()).as_deref(),
-            Some("gen/*")
+            Some("/gen/*")
         );
     }
 }

@@ -43,7 +43,8 @@ pub enum Callable<'t> {
         method: String,
     },
     Lambda(Node<'t>),
-    /// A `def` inside a function, or a method of a class defined inside a function.
+    /// A `def` inside a function, or a method of a class defined inside a function (then
+    /// `def` is that class: lifting the class is the fix).
     LocalFunction {
         def: Option<Node<'t>>,
         name: String,
@@ -150,7 +151,7 @@ fn classify_attribute<'t>(module: &Module<'t>, node: Node<'t>, scope: ScopeId) -
             )) => {
                 if module.is_inside_function(s) {
                     return Callable::LocalFunction {
-                        def: None,
+                        def: Some(module.classes[*c].node),
                         name: format!("{}.{method}", module.classes[*c].name),
                     };
                 }
@@ -214,7 +215,7 @@ fn bound_or_fine<'t>(
     let defs: Vec<_> = c.methods_named(method).collect();
     if local_class {
         return Callable::LocalFunction {
-            def: defs.first().map(|m| m.def),
+            def: Some(c.node),
             name: format!("{}.{method}", c.name),
         };
     }
@@ -610,12 +611,18 @@ pub fn closure_names<'t>(module: &Module<'t>, def: Node<'t>) -> Vec<String> {
     let Some(own) = module.scope_of_def(def) else {
         return Vec::new();
     };
+    // A def naming itself (recursion, `L()` inside class `L`) is not a closure: once lifted,
+    // the name is bound at module level.
+    let own_name = def.child_by_field_name("name").map(|n| module.text(n));
     let mut names: Vec<String> = Vec::new();
     for &(ident, scope) in &module.identifiers {
         if !def.byte_range().contains(&ident.start_byte()) {
             continue;
         }
         let name = module.text(ident);
+        if Some(name) == own_name {
+            continue;
+        }
         if let Some((s, _)) = module.lookup(scope, name, ident.start_byte()) {
             // Bound in a function scope that encloses the def (not the def or inside it).
             let sc = &module.scopes[s];

@@ -11,7 +11,9 @@ pub const EXIT_ERROR: i32 = 2;
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Totals {
     pub findings: usize,
+    /// Findings whose fix applies in this run (safe, or unsafe where enabled).
     pub fixable: usize,
+    /// Unsafe fixes that `--unsafe-fixes` would apply.
     pub unsafe_fixable: usize,
     pub fixes_applied: usize,
     pub files_changed: usize,
@@ -25,10 +27,16 @@ pub fn totals(run: &Run, settings: &Settings) -> Totals {
         ..Totals::default()
     };
     for f in &run.files {
+        // Each root decides (pyproject.toml or flag) whether its unsafe fixes apply.
+        let unsafe_on = run
+            .roots
+            .get(f.root)
+            .map_or(settings.unsafe_fixes, |r| r.unsafe_fixes);
         t.findings += f.findings.len();
         for finding in &f.findings {
             match finding.fix.as_ref().map(|x| x.applicability) {
                 Some(Applicability::Safe) => t.fixable += 1,
+                Some(Applicability::Unsafe) if unsafe_on => t.fixable += 1,
                 Some(Applicability::Unsafe) => t.unsafe_fixable += 1,
                 _ => {}
             }
@@ -55,14 +63,7 @@ pub fn summary(run: &Run, settings: &Settings) -> String {
             format!("{n} {many}")
         }
     };
-    let left = t.findings.saturating_sub(
-        t.fixable
-            + if settings.unsafe_fixes {
-                t.unsafe_fixable
-            } else {
-                0
-            },
-    );
+    let left = t.findings.saturating_sub(t.fixable + t.unsafe_fixable);
     let mut head = format!(
         "{} in {} scanned",
         plural(t.findings, "finding", "findings"),
@@ -78,16 +79,11 @@ pub fn summary(run: &Run, settings: &Settings) -> String {
             "; {} would change ({} fixable, run with --write)",
             plural(t.files_changed, "file", "files"),
             t.fixable
-                + if settings.unsafe_fixes {
-                    t.unsafe_fixable
-                } else {
-                    0
-                }
         )),
         Mode::Check => {}
     }
     lines.push(head);
-    if t.unsafe_fixable > 0 && !settings.unsafe_fixes {
+    if t.unsafe_fixable > 0 {
         lines.push(format!(
             "{} available with --unsafe-fixes",
             plural(t.unsafe_fixable, "unsafe fix is", "unsafe fixes are")

@@ -146,6 +146,8 @@ pub struct Module<'t> {
     pub calls: Vec<(Node<'t>, ScopeId)>,
     pub attributes: Vec<(Node<'t>, ScopeId)>,
     pub identifiers: Vec<(Node<'t>, ScopeId)>,
+    /// Every comment, in source order (suppression directives live there).
+    pub comments: Vec<Node<'t>>,
     /// Bodies of `if __name__ == "__main__":` at module level.
     pub main_guards: Vec<Range<usize>>,
     pub star_import: bool,
@@ -176,6 +178,7 @@ impl<'t> Module<'t> {
             calls: Vec::new(),
             attributes: Vec::new(),
             identifiers: Vec::new(),
+            comments: Vec::new(),
             main_guards: Vec::new(),
             star_import: false,
             default_start: StartMethod::Default,
@@ -183,6 +186,7 @@ impl<'t> Module<'t> {
             free_names: std::sync::OnceLock::new(),
         };
         m.walk();
+        m.comments.sort_by_key(|c| c.start_byte());
         m.default_start = m.find_pinned_start();
         m
     }
@@ -297,7 +301,7 @@ impl<'t> Module<'t> {
         }
     }
 
-    /// The scope of a `function_definition` or `lambda` node.
+    /// The scope of a `function_definition`, `lambda` or `class_definition` node.
     pub fn scope_of_def(&self, def: Node) -> Option<ScopeId> {
         self.scope_of_def.get(&def.id()).copied()
     }
@@ -417,6 +421,7 @@ impl<'t> Module<'t> {
                 "call" => self.calls.push((node, scope)),
                 "attribute" => self.attributes.push((node, scope)),
                 "identifier" => self.identifiers.push((node, scope)),
+                "comment" => self.comments.push(node),
                 _ => {}
             }
             if push_children {
@@ -537,6 +542,7 @@ impl<'t> Module<'t> {
             .unwrap_or_default();
         let class_id = self.classes.len();
         let new = self.new_scope(ScopeKind::Class, node, scope, Some(class_id));
+        self.scope_of_def.insert(node.id(), new);
         let stmt = match node.parent() {
             Some(p) if p.kind() == "decorated_definition" => p,
             _ => node,

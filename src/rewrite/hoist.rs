@@ -61,6 +61,13 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Res
         .map(|&i| class.methods[i].name.as_str())
         .collect();
     let mut refs = find_references(module, set, &moved_names);
+    // A hoist that leaves the pool's own reference alone (`Class(...).m`) fixes nothing.
+    if !refs.rerouted.iter().any(|r| r.attribute.id() == site.id()) {
+        return Err(format!(
+            "the reference `{}` handed to the pool cannot be rerouted",
+            module.text(site)
+        ));
+    }
     let read_only = !set.read_attrs.is_empty();
     if read_only {
         // Only the pool's reference gets the values bound; other callers keep the wrapper.

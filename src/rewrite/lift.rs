@@ -110,14 +110,83 @@ pub fn lift_lambda(
     Ok(fix)
 }
 
-/// PF003: move a local `def` to module level (binding closed-over names with a partial).
-pub fn lift_local_function(
+/// PF002, unsafe: `initializer=lambda: setup(a, b)` → `initializer=setup, initargs=(a, b)`.
+/// The arguments are now evaluated when the pool is created, not in each worker.
+pub fn initializer_to_initargs(
     module: &Module,
-    def: Node,
-    def_scope: ScopeId,
-    name: &str,
+    lambda: Node,
+    scope: ScopeId,
 ) -> Result<Fix, String> {
+    let keyword = lambda
+        .parent()
+        .filter(|p| p.kind() == "keyword_argument")
+        .ok_or("not an `initializer=` keyword")?;
+    if keyword
+        .child_by_field_name("name")
+        .is_none_or(|n| module.text(n) != "initializer")
+    {
+        return Err("not an `initializer=` keyword".into());
+    }
+    if lambda.child_by_field_name("parameters").is_some() {
+        return Err("the lambda takes parameters".into());
+    }
+    let call = lambda
+        .child_by_field_name("body")
+        .map(crate::parse::strip_parens)
+        .filter(|b| b.kind() == "call")
+        .ok_or("the lambda does not just call a function")?;
+    let callee = call.child_by_field_name("function").ok_or("no callee")?;
+    // The callee itself must pickle by name: a module-level name or dotted import.
+    let mut head = callee;
+    while head.kind() == "attribute" {
+        head = head.child_by_field_name("object").ok_or("no callee")?;
+    }
+    if head.kind() != "identifier" {
+        return Err("the initializer is not a plain name".into());
+    }
+    match module.lookup(scope, module.text(head), head.start_byte()) {
+        Some((s, _)) if s != MODULE_SCOPE => {
+            return Err(format!("`{}` is local", module.text(head)));
+        }
+        _ => {}
+    }
+    let args = crate::parse::call_args(call, module.src);
+    if args.has_splat || !args.keywords.is_empty() {
+        return Err("the call passes keyword or unpacked arguments".into());
+    }
+    let site_args = keyword.parent().ok_or("no argument list")?;
+    if named_children(site_args).iter().any(|a| {
+        a.kind() == "keyword_argument"
+            && a.child_by_field_name("name")
+                .is_some_and(|n| module.text(n) == "initargs")
+    }) {
+        return Err("`initargs=` is already given".into());
+    }
+    let values: Vec<&str> = args.positional.iter().map(|a| module.text(*a)).collect();
+    let tuple = match values.len() {
+        1 => format!("({},)", values[0]),
+        _ => format!("({})", values.join(", ")),
+    };
+    let replacement = format!("initializer={}, initargs={tuple}", module.text(callee));
+    Ok(Fix::new(
+        vec![Edit::replace(keyword.byte_range(), replacement)],
+        Applicability::Unsafe,
+        format!(
+            "Pass `{}` as initializer with its arguments in `initargs`",
+            module.text(callee)
+        ),
+    ))
+}
+
+/// PF003: move a local `def` (or a local `class`, whose methods were handed over) to module
+/// level; `def_scope` is the function that holds it.
+pub fn lift_local_function(module: &Module, def: Node, def_scope: ScopeId) -> Result<Fix, String> {
     let src = module.src;
+    let name = def
+        .child_by_field_name("name")
+        .map(|n| module.text(n))
+        .ok_or("a definition without a name")?;
+    let is_class = def.kind() == "class_definition";
     if def
         .parent()
         .is_some_and(|p| p.kind() == "decorated_definition")
@@ -128,6 +197,13 @@ pub fn lift_local_function(
         return Err(format!("`{name}` declares nonlocal or global names"));
     }
     let closed = closure_names(module, def);
+    if is_class {
+        if let Some(first) = closed.first() {
+            return Err(format!(
+                "class `{name}` uses `{first}` from the enclosing function"
+            ));
+        }
+    }
     if let Some((_, self_name)) = module.method_context(def_scope) {
         if closed.iter().any(|c| c == self_name) {
             return Err(format!(
@@ -150,6 +226,15 @@ pub fn lift_local_function(
     let new_name = picker.pick(name, &outer);
     if closed.is_empty() && new_name == name && bindings != 1 {
         return Err(format!("`{name}` is bound more than once in its function"));
+    }
+    // Renamed, a self-reference inside the body would point at nothing.
+    let name_node = def.child_by_field_name("name").map(|n| n.id());
+    let names_itself = descendants(def)
+        .any(|n| n.kind() == "identifier" && Some(n.id()) != name_node && module.text(n) == name);
+    if new_name != name && names_itself {
+        return Err(format!(
+            "`{name}` refers to itself and its name is taken at module level"
+        ));
     }
     let siblings = def.parent().map_or(0, |b| {
         named_children(b)
@@ -201,8 +286,9 @@ pub fn lift_local_function(
             format!("{indent}{name} = {value}{tail}"),
         ));
     }
+    let kind = if is_class { "class" } else { "function" };
     let message = if closed.is_empty() {
-        format!("Move local function `{name}` to module level")
+        format!("Move local {kind} `{name}` to module level")
     } else {
         format!(
             "Move local function `{name}` to module level, binding {} with functools.partial",

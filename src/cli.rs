@@ -104,6 +104,10 @@ pub struct Args {
     #[arg(long)]
     pub statistics: bool,
 
+    /// Skip (and report) files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_file_size: u64,
+
     /// Don't show a progress bar (it is only drawn when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
@@ -233,6 +237,7 @@ impl Args {
             allow_dirty: self.allow_dirty,
             progress: !self.no_progress && !self.quiet,
             statistics: self.statistics,
+            max_file_bytes: self.max_file_size,
             roots,
             ..Settings::default()
         })

@@ -160,6 +160,11 @@ pub struct Module<'t> {
 
 pub const MODULE_SCOPE: ScopeId = 0;
 
+/// Packages whose pools serialise with dill or cloudpickle (`multiprocess` is dill's fork of
+/// multiprocessing).
+const SERIALIZING_POOL_PACKAGES: &[&str] =
+    &["pathos", "loky", "joblib", "multiprocess", "dask", "ray"];
+
 impl<'t> Module<'t> {
     pub fn build(root: Node<'t>, src: &'t str) -> Module<'t> {
         let mut m = Module {
@@ -891,6 +896,14 @@ impl<'t> Module<'t> {
             | "multiprocessing.pool.ThreadPool"
             | "multiprocessing.dummy.Pool"
             | "multiprocessing.dummy.Process" => PoolKind::Thread,
+            // dill/cloudpickle-based pools pickle bound methods, lambdas and closures by
+            // value: not ours to change.
+            q if SERIALIZING_POOL_PACKAGES
+                .iter()
+                .any(|p| q.starts_with(p) && q[p.len()..].starts_with('.')) =>
+            {
+                PoolKind::NotAPool
+            }
             _ => return None,
         };
         Some(kind)

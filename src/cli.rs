@@ -239,7 +239,6 @@ impl Args {
             statistics: self.statistics,
             max_file_bytes: self.max_file_size,
             roots,
-            ..Settings::default()
         })
     }
 }

@@ -25,6 +25,11 @@ pub fn method_range(src: &str, def: Node) -> Range<usize> {
             end = last.end_byte();
         }
     }
+    // tree-sitter's comment tokens run up to `\n`, so in a CRLF file a nested block that
+    // ends in a comment ends after its `\r`: the line break is not part of the code.
+    while end > start && src.as_bytes()[end - 1] == b'\r' {
+        end -= 1;
+    }
     // Keep a trailing comment on the last line with the code.
     let line_end = line_end_inclusive(src, end);
     let rest = &src[end..line_end];

@@ -1,0 +1,79 @@
+//! Arbitrary bytes through the whole in-memory pipeline: decode → analyze → fix_all (unsafe
+//! fixes on, every rule selected) → re-parse → fix_all again.
+//!
+//! Inputs that do not decode or that already have syntax errors are rejected by the pipeline
+//! (a diagnostic, no edits) and end the case. For every other input:
+//! * every planned edit lies inside the text, on character boundaries, sorted, disjoint;
+//! * no pass of the fix loop was refused for producing invalid Python (only with
+//!   `PICKLEFIX_FUZZ_STRICT=1`: see below);
+//! * the fixed text parses with no errors;
+//! * a second run over the fixed text changes nothing (idempotence).
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+
+use picklefix::check::{analyze, fix_all};
+use picklefix::judge::NoOverrides;
+use picklefix::parse::{error_count, parse};
+use picklefix::rules::ALL;
+use picklefix::settings::Settings;
+use picklefix::source::Source;
+
+/// `PICKLEFIX_FUZZ_STRICT=1`: a fix refused by the fix loop's re-parse is a failure too.
+fn strict() -> bool {
+    static STRICT: OnceLock<bool> = OnceLock::new();
+    *STRICT.get_or_init(|| std::env::var_os("PICKLEFIX_FUZZ_STRICT").is_some_and(|v| v == "1"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(source) = Source::decode(data) else {
+        return;
+    };
+    let settings = Settings {
+        unsafe_fixes: true,
+        rules: ALL.iter().copied().collect(),
+        ..Settings::default()
+    };
+    let text = &source.text;
+    let Ok(findings) = analyze(text, &settings, &NoOverrides) else {
+        return; // syntax error: left untouched by design
+    };
+    for f in &findings {
+        assert!(f.range.start <= f.range.end && f.range.end <= text.len());
+        let Some(fix) = &f.fix else { continue };
+        let mut cursor = 0;
+        for e in &fix.edits {
+            assert!(
+                cursor <= e.range.start && e.range.start <= e.range.end,
+                "edits out of order or overlapping: {:?}",
+                fix.edits
+            );
+            assert!(e.range.end <= text.len(), "edit past the end: {e:?}");
+            assert!(
+                text.is_char_boundary(e.range.start) && text.is_char_boundary(e.range.end),
+                "edit splits a character: {e:?}"
+            );
+            cursor = e.range.end;
+        }
+    }
+    let fixed = fix_all(text, &findings, &settings, &NoOverrides);
+    // tree-sitter accepts some text that Python rejects (inconsistent dedents, for one): a
+    // fix planned on such text may be refused by the fix loop's re-parse. That safety net is
+    // by design, so only strict runs treat a refusal as a failure.
+    if let Some(why) = &fixed.rejected {
+        assert!(
+            !strict(),
+            "a planned fix produced invalid Python: {why}\n{text}"
+        );
+    }
+    let tree = parse(&fixed.text).expect("tree-sitter gave up on the fixed text");
+    assert_eq!(error_count(&tree), 0, "fixed text has syntax errors");
+    let again = analyze(&fixed.text, &settings, &NoOverrides).expect("fixed text re-analyses");
+    let second = fix_all(&fixed.text, &again, &settings, &NoOverrides);
+    assert_eq!(
+        second.text, fixed.text,
+        "a second run changed the fixed text"
+    );
+});

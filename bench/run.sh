@@ -110,7 +110,9 @@ RUNS=$OUT/runs.tsv; META=$OUT/meta.tsv; TF=$OUT/time.txt
 set_cmd() {
   case $1 in
     picklefix) CMD=("$PICKLEFIX" --check "$2") ;;
-    ruff)      CMD=("$RUFF" check --select E9 --no-cache "$2") ;;
+    # --isolated: the repository's own pyproject.toml (requires-python >=3.8) must not
+    # turn ruff's parse-only run into a py38 syntax check of the corpus.
+    ruff)      CMD=("$RUFF" check --isolated --select E9 --no-cache "$2") ;;
     ast-grep)  CMD=("$ASTGREP" run -p "$AG_PATTERN" -l python "$2") ;;
   esac
 }
@@ -162,7 +164,7 @@ for tool in "${TOOLS[@]}"; do
   note="warm-up: exit $rc, $lines stdout lines"
   case $tool in
     ruff)
-      seen=$("$RUFF" check --select E9 --no-cache --show-files "$CORPUS" 2>/dev/null | grep -c '\.py$' || true)
+      seen=$("$RUFF" check --isolated --select E9 --no-cache --show-files "$CORPUS" 2>/dev/null | grep -c '\.py$' || true)
       warns=$(grep -c '^warning' "$OUT/warm-$tool.err" || true)
       note+=", $warns stderr warnings; --show-files: $seen files" ;;
     ast-grep)
@@ -220,7 +222,7 @@ window_end subsets
   printf 'v_astgrep\t%s\n' "$("$ASTGREP" --version)"
   printf 'picklefix_status\t%s\n' "$PF_STATUS"
   printf 'cmd_picklefix\t%s\n' "picklefix --check CORPUS"
-  printf 'cmd_ruff\t%s\n' "ruff check --select E9 --no-cache CORPUS"
+  printf 'cmd_ruff\t%s\n' "ruff check --isolated --select E9 --no-cache CORPUS"
   printf 'cmd_ast-grep\t%s\n' "ast-grep run -p '$AG_PATTERN' -l python CORPUS"
   for tool in "${!WARM[@]}"; do printf 'warm_%s\t%s\n' "$tool" "${WARM[$tool]}"; done
   printf 'subsets\t%s\n' "$SUBSETS"

@@ -7,6 +7,8 @@
 //! the binary there with relative paths. `GIT_CEILING_DIRECTORIES` stops git from finding a
 //! repository above the temporary folder, and the user's git configuration is not read.
 
+mod common;
+use common::{CLASSIC, STATEFUL};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -17,28 +19,6 @@ use serde_json::Value;
 // ---------------------------------------------------------------------------------------
 // Inputs
 // ---------------------------------------------------------------------------------------
-
-/// A stateless method handed to `ProcessPoolExecutor.map`: PF001 with a safe fix, found at
-/// 14:34 (`self.single_process`) and ending at 14:53.
-const CLASSIC: &str = r#"import threading
-from concurrent.futures import ProcessPoolExecutor
-
-
-class PageProcess:
-    def __init__(self):
-        self.lock = threading.Lock()
-
-    def single_process(self, page):
-        return len(page.strip())
-
-    def run(self, pages):
-        with ProcessPoolExecutor() as pool:
-            return list(pool.map(self.single_process, pages))
-
-
-if __name__ == "__main__":
-    print(PageProcess().run(["a ", " bb"]))
-"#;
 
 /// A local function closing over a local: PF003 with only an unsafe fix.
 const CLOSURE: &str = r#"from concurrent.futures import ProcessPoolExecutor
@@ -77,25 +57,6 @@ class Job:
             a = list(pool.map(self.work, xs))
             b = list(pool.map(lambda x: x + 1, xs))
         return a, b
-"#;
-
-/// The method writes `self.count`: reported, never fixed (a reason is given).
-const STATEFUL: &str = r#"import threading
-from concurrent.futures import ProcessPoolExecutor
-
-
-class PageProcess:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.count = 0
-
-    def single_process(self, page):
-        self.count += 1
-        return len(page)
-
-    def run(self, pages):
-        with ProcessPoolExecutor() as pool:
-            return list(pool.map(self.single_process, pages))
 "#;
 
 /// Names a pool (so the prefilter lets it through) but does not parse.

@@ -4,53 +4,14 @@
 //! Every test builds its Python inputs in a temporary folder and runs the binary there with
 //! relative paths, so the printed paths are predictable (`classic.py:14:34: ...`).
 
+mod common;
+use common::{CLASSIC, STATEFUL};
 use std::path::Path;
 use std::time::Duration;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
-
-/// The classic failing program: a class holding a lock whose stateless method is handed to
-/// `ProcessPoolExecutor.map`. The finding is at 14:34 (`self.single_process`), ending at 14:53.
-const CLASSIC: &str = r#"import threading
-from concurrent.futures import ProcessPoolExecutor
-
-
-class PageProcess:
-    def __init__(self):
-        self.lock = threading.Lock()
-
-    def single_process(self, page):
-        return len(page.strip())
-
-    def run(self, pages):
-        with ProcessPoolExecutor() as pool:
-            return list(pool.map(self.single_process, pages))
-
-
-if __name__ == "__main__":
-    print(PageProcess().run(["a ", " bb"]))
-"#;
-
-/// Same, but the method writes `self.count` on line 11: reported, never fixed.
-const STATEFUL: &str = r#"import threading
-from concurrent.futures import ProcessPoolExecutor
-
-
-class PageProcess:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.count = 0
-
-    def single_process(self, page):
-        self.count += 1
-        return len(page)
-
-    def run(self, pages):
-        with ProcessPoolExecutor() as pool:
-            return list(pool.map(self.single_process, pages))
-"#;
 
 /// The method reads a plain value from the instance (`self.n`, line 10): only an unsafe fix.
 const READS_STATE: &str = r#"from concurrent.futures import ProcessPoolExecutor

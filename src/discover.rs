@@ -13,7 +13,7 @@ use crate::rules::Rule;
 use crate::settings::Settings;
 
 /// Folders no one wants rewritten (virtual environments, vendored packages).
-const DEFAULT_EXCLUDES: &[&str] = &[
+pub const DEFAULT_EXCLUDES: &[&str] = &[
     "venv",
     "node_modules",
     "site-packages",

@@ -151,6 +151,8 @@ pub struct Module<'t> {
     /// Bodies of `if __name__ == "__main__":` at module level.
     pub main_guards: Vec<Range<usize>>,
     pub star_import: bool,
+    /// What other files of the project say about new module-level names.
+    pub external: ExternalNames,
     /// `multiprocessing.set_start_method("fork")` seen: the file pins a start method.
     pub default_start: StartMethod,
     scope_of_def: HashMap<usize, ScopeId>,
@@ -159,6 +161,19 @@ pub struct Module<'t> {
 }
 
 pub const MODULE_SCOPE: ScopeId = 0;
+
+/// Questions about the rest of the project that a new module-level name must pass. Asked
+/// lazily: only a planned fix picks names.
+#[derive(Clone, Default)]
+pub struct ExternalNames {
+    /// Does another project file use this word (it may import it from this module)?
+    pub used_elsewhere: Option<WordQuery>,
+    /// Does another project file `import *` from this module, which has no `__all__`?
+    pub star_exported: Option<FlagQuery>,
+}
+
+pub type WordQuery = std::sync::Arc<dyn Fn(&str) -> bool + Send + Sync>;
+pub type FlagQuery = std::sync::Arc<dyn Fn() -> bool + Send + Sync>;
 
 /// Packages whose pools serialise with dill or cloudpickle (`multiprocess` is dill's fork of
 /// multiprocessing).
@@ -186,6 +201,7 @@ impl<'t> Module<'t> {
             comments: Vec::new(),
             main_guards: Vec::new(),
             star_import: false,
+            external: ExternalNames::default(),
             default_start: StartMethod::Default,
             scope_of_def: HashMap::new(),
             free_names: std::sync::OnceLock::new(),
@@ -630,7 +646,13 @@ impl<'t> Module<'t> {
                 _ => (Some(child), Some(child)),
             };
             if let (Some(name), Some(alias)) = (name, alias) {
-                let qual = format!("{module}.{}", compact(self.text(name)));
+                // `from . import x` is `.x`, not `..x`.
+                let sep = if module.chars().all(|c| c == '.') {
+                    ""
+                } else {
+                    "."
+                };
+                let qual = format!("{module}{sep}{}", compact(self.text(name)));
                 let alias_text = self.text(alias);
                 self.bind(
                     scope,

@@ -5,7 +5,7 @@ use std::ops::Range;
 use crate::edit::{apply_fixes, Applicability, Fix};
 use crate::facts::FileFacts;
 use crate::hierarchy::{AnalysisScope, ProjectView};
-use crate::judge::{classify, judge_method, Callable, MethodVerdict};
+use crate::judge::{classify, judge_method, main_guard_only_name, Callable, MethodVerdict};
 use crate::matcher::{find_sites, Channel, Site};
 use crate::parse::{error_count, first_error, parse};
 use crate::resolve::{Module, StartMethod};
@@ -193,9 +193,12 @@ fn judge_site(module: &Module, site: &Site, project: &ProjectView) -> Option<Fin
                 "lambda handed to `{}` cannot be pickled{startup_note}",
                 site.api
             );
-            let plan = lift_lambda(module, lambda, site.scope, &site.api).or_else(|why| {
-                initializer_to_initargs(module, lambda, site.scope).map_err(|_| why)
-            });
+            let plan = match main_guard_only_name(module, lambda) {
+                Some(why) => Err(why),
+                None => lift_lambda(module, lambda, site.scope, &site.api).or_else(|why| {
+                    initializer_to_initargs(module, lambda, site.scope).map_err(|_| why)
+                }),
+            };
             planned(Rule::Lambda, message, plan, Verdict::Liftable)
         }
         Callable::LocalFunction { def, .. } => {
@@ -207,7 +210,10 @@ fn judge_site(module: &Module, site: &Site, project: &ProjectView) -> Option<Fin
                 .and_then(|d| module.scope_of_def(d))
                 .and_then(|s| module.scopes[s].parent);
             let lifted = match (def, def_scope) {
-                (Some(def), Some(scope)) => lift_local_function(module, def, scope),
+                (Some(def), Some(scope)) => match main_guard_only_name(module, def) {
+                    Some(why) => Err(why),
+                    None => lift_local_function(module, def, scope),
+                },
                 _ => Err("its definition was not found".to_string()),
             };
             planned(Rule::LocalFunction, message, lifted, Verdict::Liftable)

@@ -1121,6 +1121,34 @@ pub fn closure_names<'t>(module: &Module<'t>, def: Node<'t>) -> Vec<String> {
     names
 }
 
+/// A module-level name that `node` reads and that only `if __name__ == "__main__":` binds:
+/// spawn and forkserver workers import the module without running that block, so code moved
+/// to module level would raise NameError there.
+pub fn main_guard_only_name(module: &Module, node: Node) -> Option<String> {
+    let range = node.byte_range();
+    for &(ident, scope) in &module.identifiers {
+        if !range.contains(&ident.start_byte()) {
+            continue;
+        }
+        let name = module.text(ident);
+        let Some((MODULE_SCOPE, _)) = module.lookup(scope, name, ident.start_byte()) else {
+            continue;
+        };
+        let mut bindings = module.scopes[MODULE_SCOPE]
+            .bindings
+            .iter()
+            .filter(|b| b.name == name)
+            .peekable();
+        if bindings.peek().is_some() && bindings.all(|b| module.in_main_guard(b.at)) {
+            return Some(format!(
+                "it reads `{name}` (line {}), which only `if __name__ == \"__main__\":` binds: spawn and forkserver workers never run that block",
+                ident.start_position().row + 1
+            ));
+        }
+    }
+    None
+}
+
 /// The identifier a parameter binds (re-exported for the rewriter).
 pub fn param_name<'t>(module: &Module<'t>, p: Node<'t>) -> Option<&'t str> {
     first_param_ident(p).map(|i| module.text(i))

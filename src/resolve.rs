@@ -180,6 +180,12 @@ pub type FlagQuery = std::sync::Arc<dyn Fn() -> bool + Send + Sync>;
 const SERIALIZING_POOL_PACKAGES: &[&str] =
     &["pathos", "loky", "joblib", "multiprocess", "dask", "ray"];
 
+fn is_serializing_package(qualname: &str) -> bool {
+    SERIALIZING_POOL_PACKAGES
+        .iter()
+        .any(|p| qualname.starts_with(p) && qualname[p.len()..].starts_with('.'))
+}
+
 impl<'t> Module<'t> {
     pub fn build(root: Node<'t>, src: &'t str) -> Module<'t> {
         let mut m = Module {
@@ -717,12 +723,28 @@ impl<'t> Module<'t> {
         }
         let head = match self.lookup(scope, self.text(cur), cur.start_byte()) {
             Some((
-                _,
+                s,
                 Binding {
                     value: BindingValue::Import(q),
                     ..
                 },
-            )) => q.clone(),
+            )) => {
+                // `try: from multiprocess import Pool` / `except ImportError: from
+                // multiprocessing import Pool`: which one runs is not known, so a dill-based
+                // candidate wins (its pools are never changed).
+                let name = self.text(cur);
+                self.scopes[s]
+                    .bindings
+                    .iter()
+                    .filter(|b| b.name == name)
+                    .find_map(|b| match &b.value {
+                        BindingValue::Import(other) if is_serializing_package(other) => {
+                            Some(other.clone())
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| q.clone())
+            }
             Some(_) => return None,
             None => self.text(cur).to_string(), // builtins and unresolved globals
         };
@@ -920,12 +942,7 @@ impl<'t> Module<'t> {
             | "multiprocessing.dummy.Process" => PoolKind::Thread,
             // dill/cloudpickle-based pools pickle bound methods, lambdas and closures by
             // value: not ours to change.
-            q if SERIALIZING_POOL_PACKAGES
-                .iter()
-                .any(|p| q.starts_with(p) && q[p.len()..].starts_with('.')) =>
-            {
-                PoolKind::NotAPool
-            }
+            q if is_serializing_package(q) => PoolKind::NotAPool,
             _ => return None,
         };
         Some(kind)

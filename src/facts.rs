@@ -25,6 +25,9 @@ pub enum BaseExpr {
     Qual(String),
     /// A name with no binding: a builtin (`object`, `dict`, `Exception`).
     Builtin(String),
+    /// A name no statement binds, in a module with star imports: `Name` from one of them
+    /// (absolute module names), or a builtin.
+    Star(String, Vec<String>),
     /// Anything else (`make_base()`, `Base` bound to a value, `six.with_metaclass(...)`).
     Opaque(String),
 }
@@ -82,7 +85,7 @@ impl FileFacts {
                             bases.push(BaseExpr::Opaque(module.text(b).to_string()));
                             keywords.push("**".to_string());
                         }
-                        _ => bases.push(base_expr(module, b, c.parent_scope, &absolute)),
+                        _ => bases.push(base_expr(module, b, c.parent_scope, &absolute, 0)),
                     }
                 }
             }
@@ -196,6 +199,7 @@ fn base_expr(
     node: Node,
     scope: usize,
     absolute: &dyn Fn(&str) -> String,
+    depth: u8,
 ) -> BaseExpr {
     // `Generic[T]`, `Base[int]`: the class is the subscripted value.
     let mut node = strip_parens(node);
@@ -223,12 +227,38 @@ fn base_expr(
     parts.reverse();
     let head = module.text(cur);
     match module.lookup(scope, head, node.start_byte()) {
+        None if module.star_import && parts.is_empty() => BaseExpr::Star(
+            head.to_string(),
+            star_import_targets(module)
+                .iter()
+                .map(|m| absolute(m))
+                .collect(),
+        ),
         None => {
             if parts.is_empty() {
                 BaseExpr::Builtin(head.to_string())
             } else {
                 BaseExpr::Opaque(text)
             }
+        }
+        // `Base = base.Worker` (bound once, at module level): follow the alias.
+        Some((
+            MODULE_SCOPE,
+            Binding {
+                value: BindingValue::Value(v),
+                ..
+            },
+        )) if parts.is_empty()
+            && depth < 4
+            && matches!(strip_parens(*v).kind(), "identifier" | "attribute")
+            && module.scopes[MODULE_SCOPE]
+                .bindings
+                .iter()
+                .filter(|b| b.name == head)
+                .count()
+                == 1 =>
+        {
+            base_expr(module, *v, MODULE_SCOPE, absolute, depth + 1)
         }
         Some((
             s,
@@ -399,15 +429,16 @@ pub fn occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
             kind,
         });
     }
-    // Strings are rare hits: look for them only when the quoted name is in the text.
-    let quoted = [format!("\"{name}\""), format!("'{name}'")];
-    if quoted.iter().any(|q| module.src.contains(q.as_str())) {
-        for s in descendants(module.root).filter(|n| n.kind() == "string") {
-            if string_value(s, module.src) == Some(name) {
+    // A string that holds the name as a word (`"_m"`, a doctest `>>> W()._m(2)`, an `eval`
+    // table) may reach it. Strings are walked only when the text has the name outside code.
+    if contains_word(module.src, name) {
+        for &s in &module.strings {
+            let exact = string_value(s, module.src) == Some(name);
+            if exact || contains_word(&literal_text(module, s), name) {
                 out.push(Occurrence {
                     line: line(s),
                     kind: OccurrenceKind::Str {
-                        store: is_setattr_name(module, s),
+                        store: exact && is_setattr_name(module, s),
                     },
                 });
             }
@@ -415,6 +446,107 @@ pub fn occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
     }
     out.sort_by_key(|o| o.line);
     out
+}
+
+/// A use of a class that can change what its attributes are, or call its methods with an
+/// instance of another class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClassUse {
+    /// `setattr(C, …)`, `delattr(C, …)`, `patch.object(C, …)`, `copyreg.pickle(C, …)`,
+    /// `type("X", (C,), {…})`: the callee's text.
+    Rebinding { line: usize, callee: String },
+    /// `C.m(first, …)`: the function called with an explicit first argument.
+    UnboundCall {
+        line: usize,
+        method: String,
+        first: String,
+    },
+    /// A string that spells `C.` followed by more (`mock.patch("pkg.C.m")`).
+    DottedString { line: usize, text: String },
+}
+
+/// Every use of class `name` in `module` that `ClassUse` describes.
+pub fn class_uses(module: &Module, name: &str) -> Vec<ClassUse> {
+    let names_class = |n: Node| {
+        let n = strip_parens(n);
+        let t = module.text(n);
+        t == name || t.rsplit('.').next() == Some(name) && n.kind() == "attribute"
+    };
+    let mut out = Vec::new();
+    for &(call, _) in &module.calls {
+        let Some(f) = call.child_by_field_name("function") else {
+            continue;
+        };
+        let line = call.start_position().row + 1;
+        let callee = module.text(f);
+        let args = crate::parse::call_args(call, module.src);
+        let first = args.positional.first().copied();
+        let rebinds = match callee.rsplit('.').next().unwrap_or(callee) {
+            "setattr" | "delattr" => first.is_some_and(names_class),
+            "object" if callee.ends_with("patch.object") => first.is_some_and(names_class),
+            "pickle" if callee.contains("copyreg") || callee.contains("copy_reg") => {
+                first.is_some_and(names_class)
+            }
+            "type" => args.positional.get(1).is_some_and(|bases| {
+                descendants(*bases).any(|b| b.kind() == "identifier" && module.text(b) == name)
+            }),
+            _ => false,
+        };
+        if rebinds {
+            out.push(ClassUse::Rebinding {
+                line,
+                callee: callee.to_string(),
+            });
+        }
+        if f.kind() == "attribute" {
+            let (Some(obj), Some(attr)) = (
+                f.child_by_field_name("object"),
+                f.child_by_field_name("attribute"),
+            ) else {
+                continue;
+            };
+            if names_class(obj) {
+                out.push(ClassUse::UnboundCall {
+                    line,
+                    method: module.text(attr).to_string(),
+                    first: first
+                        .map(|a| module.text(a).to_string())
+                        .unwrap_or_default(),
+                });
+            }
+        }
+    }
+    let dotted = format!("{name}.");
+    if module.src.contains(&dotted) {
+        for &s in &module.strings {
+            let text = literal_text(module, s);
+            if text.contains(&dotted) {
+                out.push(ClassUse::DottedString {
+                    line: s.start_position().row + 1,
+                    text: text.to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The literal parts of a string (an f-string's replacement fields are code, not text).
+fn literal_text(module: &Module, string: Node) -> String {
+    named_children(string)
+        .into_iter()
+        .filter(|c| c.kind() == "string_content")
+        .map(|c| module.text(c))
+        .collect()
+}
+
+/// Does `text` hold `word` with no identifier character on either side?
+pub fn contains_word(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        !text[..at].chars().next_back().is_some_and(ident)
+            && !text[at + word.len()..].chars().next().is_some_and(ident)
+    })
 }
 
 /// Is `node` (an attribute) written, deleted or bound by a loop/`with`/unpacking?

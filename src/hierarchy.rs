@@ -79,15 +79,23 @@ pub struct ProjectView<'a> {
     pub index: &'a ProjectIndex,
     pub own_id: FileId,
     pub own: Arc<FileFacts>,
+    /// Identifiers of the module being judged that matter to removal decisions.
+    own_words: HashSet<String>,
 }
 
 impl<'a> ProjectView<'a> {
-    pub fn new(index: &'a ProjectIndex, own_path: &Path, own: FileFacts) -> ProjectView<'a> {
+    pub fn new(
+        index: &'a ProjectIndex,
+        own_path: &Path,
+        own: FileFacts,
+        own_words: HashSet<String>,
+    ) -> ProjectView<'a> {
         let own_id = index.file_id(own_path).unwrap_or(OWN);
         ProjectView {
             index,
             own_id,
             own: Arc::new(own),
+            own_words,
         }
     }
 
@@ -135,6 +143,20 @@ impl<'a> ProjectView<'a> {
             BaseExpr::Builtin(name) => vec![ClassRef::External(name.clone())],
             BaseExpr::Opaque(text) => vec![ClassRef::Unknown(text.clone())],
             BaseExpr::Qual(q) => self.resolve_qual(q, 0),
+            BaseExpr::Star(name, modules) => {
+                // From whichever star-imported project module defines it; else a builtin or
+                // a library's name.
+                let known: Vec<ClassRef> = modules
+                    .iter()
+                    .flat_map(|m| self.resolve_qual(&format!("{m}.{name}"), 0))
+                    .filter(|r| !matches!(r, ClassRef::External(_)))
+                    .collect();
+                if known.is_empty() {
+                    vec![ClassRef::External(name.clone())]
+                } else {
+                    known
+                }
+            }
         }
     }
 
@@ -206,17 +228,22 @@ impl<'a> ProjectView<'a> {
         Vec::new()
     }
 
-    /// Every project class that has `target` among its ancestors. A base that may or may not
-    /// be `target` (a name matching two modules) counts: the answer must over-approximate.
-    pub fn descendants(&self, target: ClassKey) -> Vec<ClassKey> {
+    /// Every project class that has `target` among its ancestors, and the classes that may
+    /// have it (a base picklefix cannot resolve, in a file that names an ancestor): the
+    /// answer must over-approximate. A base that may or may not be `target` counts.
+    pub fn descendants(&self, target: ClassKey) -> (Vec<ClassKey>, Vec<(ClassKey, String)>) {
         let mut found: Vec<ClassKey> = Vec::new();
+        let mut maybe: Vec<(ClassKey, String)> = Vec::new();
         let mut queue = vec![target];
         let mut seen: HashSet<ClassKey> = HashSet::from([target]);
         while let Some(parent) = queue.pop() {
-            let parent_name = self.name_of(parent);
-            let mut files: Vec<FileId> = self.index.files_subclassing(&parent_name).to_vec();
-            // `from m import Worker as W; class S(W)` names no `Worker` in its header.
-            files.extend(self.index.files_with_word(&parent_name));
+            let mut files: Vec<FileId> = Vec::new();
+            let names = self.names_for(parent);
+            for name in &names {
+                files.extend_from_slice(self.index.files_subclassing(name));
+                // `from m import Worker as W; class S(W)` names no `Worker` in its header.
+                files.extend(self.index.files_with_word(name));
+            }
             files.push(self.own_id);
             files.sort_unstable();
             files.dedup();
@@ -229,20 +256,60 @@ impl<'a> ProjectView<'a> {
                     if seen.contains(&key) || c.bases.is_empty() {
                         continue;
                     }
-                    let derives = c.bases.iter().any(|b| {
-                        self.resolve_base(file, b)
-                            .iter()
-                            .any(|r| r == &ClassRef::Known(parent))
-                    });
-                    if derives {
+                    let resolved: Vec<Vec<ClassRef>> =
+                        c.bases.iter().map(|b| self.resolve_base(file, b)).collect();
+                    if resolved
+                        .iter()
+                        .flatten()
+                        .any(|r| r == &ClassRef::Known(parent))
+                    {
                         seen.insert(key);
                         found.push(key);
                         queue.push(key);
+                    } else if let Some(ClassRef::Unknown(text)) =
+                        resolved.iter().flatten().find(|r| {
+                            // `six.with_metaclass(M, Worker)`: unresolvable, but it names it.
+                            matches!(r, ClassRef::Unknown(t)
+                                if names.iter().any(|n| crate::facts::contains_word(t, n)))
+                        })
+                    {
+                        seen.insert(key);
+                        maybe.push((key, text.clone()));
                     }
                 }
             }
         }
-        found
+        (found, maybe)
+    }
+
+    /// The names a class goes by across the project: its own and every `import … as` alias
+    /// that resolves to it (`from .base import Worker as PublicWorker`).
+    fn names_for(&self, key: ClassKey) -> Vec<String> {
+        let own = self.name_of(key);
+        let mut names = vec![own];
+        let mut i = 0;
+        while i < names.len() && names.len() < 16 {
+            let name = names[i].clone();
+            i += 1;
+            for file in self.index.files_with_word(&name) {
+                let Some(facts) = self.facts(file) else {
+                    continue;
+                };
+                for (alias, target) in &facts.imports {
+                    let last = target.rsplit('.').next().unwrap_or(target);
+                    if last == name
+                        && !names.contains(alias)
+                        && self
+                            .resolve_qual(target, 0)
+                            .iter()
+                            .any(|r| r == &ClassRef::Known(key))
+                    {
+                        names.push(alias.clone());
+                    }
+                }
+            }
+        }
+        names
     }
 
     /// C3 linearisation of `key` (itself first). External and unknown classes are opaque:
@@ -324,6 +391,11 @@ impl<'a> ProjectView<'a> {
             .find_map(|id| {
                 crate::index::first_line_with(self.index, id, word).map(|l| (self.path(id), l))
             })
+    }
+
+    /// Does the module being judged use `word` (as an identifier anywhere)?
+    pub fn own_mentions(&self, word: &str) -> bool {
+        self.own_words.contains(word)
     }
 
     /// Does another project file `from <this module> import *`?

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use memchr::memmem;
 use rayon::prelude::*;
 
-use crate::facts::{occurrences, FileFacts, Occurrence};
+use crate::facts::{class_uses, occurrences, ClassUse, FileFacts, Occurrence};
 use crate::parse::{first_error, parse};
 use crate::project::{module_names, ProjectRoot};
 use crate::resolve::Module;
@@ -24,6 +24,7 @@ use crate::source::Source;
 pub type FileId = usize;
 
 type OccurrenceCache = HashMap<(FileId, String), Arc<Vec<Occurrence>>>;
+type ClassUseCache = HashMap<(FileId, String), Arc<Vec<ClassUse>>>;
 
 /// A class header found by the byte scan: a hint, verified by parsing before it is used.
 #[derive(Debug, Clone)]
@@ -190,6 +191,7 @@ pub struct ProjectIndex {
     words: OnceLock<Vec<Vec<u64>>>,
     facts: Mutex<HashMap<FileId, Option<Arc<FileFacts>>>>,
     occurrences: Mutex<OccurrenceCache>,
+    class_uses: Mutex<ClassUseCache>,
 }
 
 impl ProjectIndex {
@@ -240,6 +242,7 @@ impl ProjectIndex {
             words: OnceLock::new(),
             facts: Mutex::new(HashMap::new()),
             occurrences: Mutex::new(HashMap::new()),
+            class_uses: Mutex::new(HashMap::new()),
         }
     }
 
@@ -324,6 +327,20 @@ impl ProjectIndex {
         }
         let found = self.with_module(id, |module, _| Arc::new(occurrences(module, name)))?;
         if let Ok(mut cache) = self.occurrences.lock() {
+            cache.insert(key, Arc::clone(&found));
+        }
+        Some(found)
+    }
+
+    /// Uses of class `name` in file `id` that may rebind its attributes or call its methods
+    /// unbound; `None` when the file cannot be read or parsed.
+    pub fn class_uses(&self, id: FileId, name: &str) -> Option<Arc<Vec<ClassUse>>> {
+        let key = (id, name.to_string());
+        if let Some(o) = self.class_uses.lock().ok()?.get(&key) {
+            return Some(Arc::clone(o));
+        }
+        let found = self.with_module(id, |module, _| Arc::new(class_uses(module, name)))?;
+        if let Ok(mut cache) = self.class_uses.lock() {
             cache.insert(key, Arc::clone(&found));
         }
         Some(found)

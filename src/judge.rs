@@ -501,8 +501,16 @@ pub fn judge_method<'t>(
         if family.library_base || family.ancestors_define.contains(name) {
             set.keep.insert(name.clone());
         }
+        // A name computed at run time (from data, an enum, a config file) can reach any
+        // method: with such a lookup anywhere in the project, nothing is removed.
+        if name.starts_with('_') && dynamic_lookup_in_project(project) {
+            set.keep.insert(name.clone());
+        }
     }
     if let Err(reason) = dynamic_attribute_access(module, class, &resolved_names) {
+        return refused(reason);
+    }
+    if let Err(reason) = class_uses_accounted(module, class, project, &resolved_names) {
         return refused(reason);
     }
     // The judged method first, then helpers in source order.
@@ -547,6 +555,12 @@ fn is_builtin_use(module: &Module, ident: Node) -> bool {
     }
 }
 
+fn dynamic_lookup_in_project(project: &ProjectView) -> bool {
+    ["getattr", "methodcaller", "attrgetter"]
+        .iter()
+        .any(|w| !project.index.files_with_word(w).is_empty() || project.own_mentions(w))
+}
+
 /// What the project says about a class: its linearisation and its subclasses'.
 struct Family {
     /// A base outside the project: it may call any method by name.
@@ -558,8 +572,26 @@ struct Family {
     key: ClassKey,
 }
 
-/// Class-level hooks that change how attributes are found, bound or created.
-const LOOKUP_HOOKS: &[&str] = &["__getattribute__", "__init_subclass__"];
+/// Class-level hooks that change how attributes are found, bound or created, or that run in
+/// a worker when it unpickles (or drops) the instance a bound method carries there.
+const LOOKUP_HOOKS: &[&str] = &["__getattribute__", "__init_subclass__", "__new__", "__del__"];
+
+/// Library bases whose instances unpickle by calling the class: `__init__` runs in every
+/// worker that receives a bound method, and would not after a hoist.
+fn rebuilt_by_calling(qualname: &str) -> bool {
+    const CALLED: &[&str] = &[
+        "collections.OrderedDict",
+        "collections.defaultdict",
+        "collections.deque",
+        "collections.Counter",
+        "BaseException",
+        "Exception",
+    ];
+    let last = qualname.rsplit('.').next().unwrap_or(qualname);
+    CALLED.contains(&qualname)
+        || ((qualname == last || qualname.starts_with("builtins."))
+            && (last.ends_with("Error") || last.ends_with("Exception") || last.ends_with("Warning")))
+}
 
 impl Family {
     fn of(project: &ProjectView, key: ClassKey) -> Result<Family, String> {
@@ -598,6 +630,12 @@ impl Family {
                     if q.ends_with("Protocol") {
                         return Err(format!("`{}` is a typing.Protocol", project.name_of(key)));
                     }
+                    if rebuilt_by_calling(q) {
+                        return Err(format!(
+                            "`{}` derives from `{q}`, whose instances are rebuilt by calling the class when unpickled: `__init__` runs in every worker today",
+                            project.name_of(key)
+                        ));
+                    }
                     if q != "object" {
                         library_base = true;
                     }
@@ -613,7 +651,17 @@ impl Family {
             }
         }
         let mut descendants = Vec::new();
-        for d in project.descendants(key) {
+        let (found, maybe) = project.descendants(key);
+        if let Some((m, base)) = maybe.first() {
+            return Err(format!(
+                "`{}` ({}) derives from `{}`, which picklefix cannot resolve: it may be `{}`",
+                project.name_of(*m),
+                project.where_is(*m),
+                base.trim_matches('"'),
+                project.name_of(key)
+            ));
+        }
+        for d in found {
             let mro = project.mro(d)?;
             if let Some((facts, idx)) = project.class(d) {
                 let c = &facts.classes[idx];
@@ -851,6 +899,99 @@ fn elsewhere(project: &ProjectView, name: &str) -> Result<bool, String> {
         }
     }
     Ok(!found.is_empty())
+}
+
+/// Uses of the class itself anywhere in the project: `setattr(C, …)`, `patch.object(C, …)`,
+/// `copyreg.pickle(C, …)`, `type("X", (C,), …)`, a string `"pkg.C.m"` (`mock.patch`), and
+/// `C.k(other, …)` for a method `k` whose `self.m` calls the fix reroutes (with another
+/// class's instance as `self`, `self.m` is not ours).
+fn class_uses_accounted(
+    module: &Module,
+    class: ClassId,
+    project: &ProjectView,
+    names: &[String],
+) -> Result<(), String> {
+    let c = &module.classes[class];
+    // Methods whose bodies call a rerouted name through `self`.
+    let mut hosts: HashSet<&str> = HashSet::new();
+    for &(attr, scope) in &module.attributes {
+        let Some(a) = attr.child_by_field_name("attribute") else {
+            continue;
+        };
+        if !names.iter().any(|n| n == module.text(a)) {
+            continue;
+        }
+        let on_self = attr.child_by_field_name("object").is_some_and(|o| {
+            module
+                .method_context(scope)
+                .is_some_and(|(k, s)| k == class && module.text(o) == s)
+        });
+        if on_self {
+            if let Some(m) = c
+                .methods
+                .iter()
+                .find(|m| m.def.byte_range().contains(&attr.start_byte()))
+            {
+                hosts.insert(m.name.as_str());
+            }
+        }
+    }
+    let own_uses = crate::facts::class_uses(module, &c.name);
+    let mut files: Vec<(String, std::sync::Arc<Vec<crate::facts::ClassUse>>)> =
+        vec![(display(&project.own.path), std::sync::Arc::new(own_uses))];
+    for id in project.index.files_with_word(&c.name) {
+        if id == project.own_id {
+            continue;
+        }
+        let path = display(project.index.path(id));
+        match project.index.class_uses(id, &c.name) {
+            Some(uses) => files.push((path, uses)),
+            None => {
+                if crate::index::first_line_with(project.index, id, &c.name).is_some() {
+                    return Err(format!(
+                        "{path} mentions `{}` but could not be parsed",
+                        c.name
+                    ));
+                }
+            }
+        }
+    }
+    use crate::facts::ClassUse;
+    for (path, uses) in &files {
+        for u in uses.iter() {
+            match u {
+                ClassUse::Rebinding { line, callee } => {
+                    return Err(format!(
+                        "{path}:{line} passes `{}` to `{callee}`, which can replace its methods or how it pickles",
+                        c.name
+                    ))
+                }
+                ClassUse::UnboundCall {
+                    line,
+                    method,
+                    first,
+                } if hosts.contains(method.as_str()) && first != "self" => {
+                    return Err(format!(
+                        "{path}:{line} calls `{}.{method}({first}, …)`: with another object as `self`, the calls inside `{method}` are not `{}`'s",
+                        c.name, c.name
+                    ))
+                }
+                ClassUse::DottedString { line, text } => {
+                    if let Some(n) = names
+                        .iter()
+                        .find(|n| crate::facts::contains_word(text, &format!("{}.{n}", c.name)))
+                    {
+                        return Err(format!(
+                            "{path}:{line} names `{}.{n}` in a string (`mock.patch`?): a patch of the method would be bypassed",
+                            c.name
+                        ));
+                    }
+                }
+                ClassUse::UnboundCall { .. } => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `getattr(self, "_as_" + kind)`, `setattr(self, name, v)`, `self.__dict__`, `vars(self)`:
@@ -1121,9 +1262,10 @@ pub fn closure_names<'t>(module: &Module<'t>, def: Node<'t>) -> Vec<String> {
     names
 }
 
-/// A module-level name that `node` reads and that only `if __name__ == "__main__":` binds:
-/// spawn and forkserver workers import the module without running that block, so code moved
-/// to module level would raise NameError there.
+/// A module-level name that `node` reads whose value a spawned worker would not see as the
+/// parent does: bound (or rebound) under `if __name__ == "__main__":`, which workers never
+/// run, or assigned at run time through `global` in a function. Code moved to module level
+/// would then raise NameError in the worker, or silently read the import-time value.
 pub fn main_guard_only_name(module: &Module, node: Node) -> Option<String> {
     let range = node.byte_range();
     for &(ident, scope) in &module.identifiers {
@@ -1134,16 +1276,28 @@ pub fn main_guard_only_name(module: &Module, node: Node) -> Option<String> {
         let Some((MODULE_SCOPE, _)) = module.lookup(scope, name, ident.start_byte()) else {
             continue;
         };
-        let mut bindings = module.scopes[MODULE_SCOPE]
+        let line = ident.start_position().row + 1;
+        for b in module.scopes[MODULE_SCOPE]
             .bindings
             .iter()
             .filter(|b| b.name == name)
-            .peekable();
-        if bindings.peek().is_some() && bindings.all(|b| module.in_main_guard(b.at)) {
-            return Some(format!(
-                "it reads `{name}` (line {}), which only `if __name__ == \"__main__\":` binds: spawn and forkserver workers never run that block",
-                ident.start_position().row + 1
-            ));
+        {
+            if module.in_main_guard(b.at) {
+                return Some(format!(
+                    "it reads `{name}` (line {line}), which `if __name__ == \"__main__\":` binds: spawn and forkserver workers never run that block"
+                ));
+            }
+            // `global name` in a function binds it at module level when that runs.
+            let in_function = module.scopes.iter().any(|sc| {
+                sc.kind == ScopeKind::Function
+                    && sc.globals.contains(name)
+                    && sc.node.byte_range().contains(&b.at)
+            });
+            if in_function {
+                return Some(format!(
+                    "it reads `{name}` (line {line}), which a function assigns at run time (`global`): a worker sees only its import-time value"
+                ));
+            }
         }
     }
     None

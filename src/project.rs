@@ -111,7 +111,12 @@ pub fn python_files(root: &Path, exclude: &[String], jobs: Option<usize>) -> Vec
         Box::new(|entry| {
             if let Ok(entry) = entry {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && entry.path().extension().is_some_and(|e| e == "py") {
+                let python = match entry.path().extension() {
+                    Some(e) => e == "py",
+                    // `bin/tool` with a python shebang is code too (a subclass may live there).
+                    None => is_file && has_python_shebang(entry.path()),
+                };
+                if is_file && python {
                     if let Ok(mut f) = files.lock() {
                         f.push(entry.into_path());
                     }
@@ -125,6 +130,17 @@ pub fn python_files(root: &Path, exclude: &[String], jobs: Option<usize>) -> Vec
     let mut seen = HashSet::new();
     files.retain(|p| seen.insert(p.clone()));
     files
+}
+
+fn has_python_shebang(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 128];
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let n = f.read(&mut head).unwrap_or(0);
+    let line = head[..n].split(|&b| b == b'\n').next().unwrap_or(&[]);
+    line.starts_with(b"#!") && memchr::memmem::find(line, b"python").is_some()
 }
 
 /// Dotted module names a file can be imported as: every suffix of its path below the project

@@ -146,6 +146,8 @@ pub struct Module<'t> {
     pub calls: Vec<(Node<'t>, ScopeId)>,
     pub attributes: Vec<(Node<'t>, ScopeId)>,
     pub identifiers: Vec<(Node<'t>, ScopeId)>,
+    /// Every string literal, in walk order.
+    pub strings: Vec<Node<'t>>,
     /// Every comment, in source order (suppression directives live there).
     pub comments: Vec<Node<'t>>,
     /// Bodies of `if __name__ == "__main__":` at module level.
@@ -205,6 +207,7 @@ impl<'t> Module<'t> {
             attributes: Vec::new(),
             identifiers: Vec::new(),
             comments: Vec::new(),
+            strings: Vec::new(),
             main_guards: Vec::new(),
             star_import: false,
             external: ExternalNames::default(),
@@ -449,6 +452,7 @@ impl<'t> Module<'t> {
                 "attribute" => self.attributes.push((node, scope)),
                 "identifier" => self.identifiers.push((node, scope)),
                 "comment" => self.comments.push(node),
+                "string" => self.strings.push(node),
                 _ => {}
             }
             if push_children {
@@ -1119,6 +1123,16 @@ fn compact(s: &str) -> String {
 /// `__name__ == "__main__"` (either order, either quote).
 pub fn is_main_guard(cond: Node, src: &str) -> bool {
     let cond = strip_parens(cond);
+    // `if __name__ == "__main__" and not os.environ.get(...)`: the block still runs only
+    // in the main program.
+    if cond.kind() == "boolean_operator" && children(cond).iter().any(|c| c.kind() == "and") {
+        return cond
+            .child_by_field_name("left")
+            .is_some_and(|l| is_main_guard(l, src))
+            || cond
+                .child_by_field_name("right")
+                .is_some_and(|r| is_main_guard(r, src));
+    }
     if cond.kind() != "comparison_operator" {
         return false;
     }

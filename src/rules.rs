@@ -79,9 +79,34 @@ worked under fork breaks there.
 
 ## Fix
 When the method never uses `self` (also through the `self.helpers` it calls), picklefix
-moves it to a module-level function placed before the class and points every reference at
-it. A public method stays as a one-line wrapper so other callers keep working. Methods that
-use the instance are reported with the line that does, and left alone.
+moves it to a private module-level function placed before the class, reroutes the pool's
+argument and the calls `self.m(...)`, and keeps the method as a one-line wrapper (with its
+docstring) wherever anything else may still need it.
+
+The fix is *allowed*, not merely not denied: the whole project is analysed (the git work
+tree, else the folder with pyproject.toml/setup.py/setup.cfg, whatever paths were named), and
+the hoist happens only when all of these hold; otherwise the finding names the file:line
+that stopped it.
+- Every occurrence of each moved name in the project is accounted for: the `def`, a call or
+  the pool argument that is rerouted, or a load, string or other use that keeps the wrapper.
+  A store or `del` of `.m`, `setattr`/`delattr` naming it, a class-body alias or rebinding,
+  a computed `getattr(self, ...)`, `vars(self)`, `self.__dict__`, `setattr(Class, ...)`,
+  `patch.object(Class, ...)`, `copyreg.pickle(Class, ...)`, `type(\"X\", (Class,), ...)`, a
+  string `\"pkg.Class.m\"` (mock.patch) or `Class.k(other, ...)` refuses the fix.
+- Every project class that derives from the class (bases resolved through imports,
+  re-exports, aliases and star imports; C3 MRO) still finds the class's own `m` and helpers:
+  no override, no class or unseen library class ahead of it in the MRO.
+- The class and its project bases have no metaclass or class keyword, no
+  `__init_subclass__`, `__getattribute__`, `__reduce__`, `__reduce_ex__`, `__getstate__` or
+  `__setstate__`, are not a Protocol, and carry only known class decorators (dataclass,
+  total_ordering, ...) or module functions that return the class untouched.
+- The body reaches nothing of the instance: no `self` beyond stateless helpers, no
+  `super`, `__class__`, `locals()`, `vars()`, `eval`, `exec` or frames; a classmethod
+  helper counts as using the class.
+- The method is removed only when it is private and its name occurs nowhere else in the
+  project, and no base outside the project could call it.
+- The new name is private, collides with nothing, is not collected by pytest and is not a
+  name another module imports from this module.
 
 ## Example
     class PageProcess:
@@ -94,14 +119,16 @@ use the instance are reported with the line that does, and left alone.
                 return list(pool.map(self.single_process, pages))
 
 ## Use instead
-    def single_process(page):
+    def _single_process(page):
         return len(page.strip())
 
     class PageProcess:
         ...
+        def single_process(self, page):
+            return _single_process(page)
         def run(self, pages):
             with ProcessPoolExecutor() as pool:
-                return list(pool.map(single_process, pages))
+                return list(pool.map(_single_process, pages))
 ";
 
 const PF002: &str = "\

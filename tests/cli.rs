@@ -145,11 +145,11 @@ fn assert_parses(path: &Path) {
 fn assert_classic_fixed(dir: &Path, name: &str) {
     let text = read_str(dir, name);
     assert!(
-        text.contains("\ndef single_process(page):\n    return len(page.strip())\n"),
+        text.contains("\ndef _single_process(page):\n    return len(page.strip())\n"),
         "{name} not fixed:\n{text}"
     );
     assert!(
-        text.contains("pool.map(single_process, pages)"),
+        text.contains("pool.map(_single_process, pages)"),
         "{name}:\n{text}"
     );
     assert!(
@@ -229,7 +229,7 @@ fn explain_pf001_prints_the_rationale() {
             "{}",
             o.stdout
         );
-        assert!(o.stdout.contains("def single_process(page):"));
+        assert!(o.stdout.contains("def _single_process(page):"));
         assert_eq!(o.stderr, "");
     }
 }
@@ -292,7 +292,7 @@ fn dry_run_shows_finding_and_diff_and_writes_nothing() {
     assert_eq!(lines.next(), Some("+++ b/classic.py"), "{}", o.stdout);
     assert!(o.stdout.contains("\n@@ "), "{}", o.stdout);
     assert!(
-        o.stdout.contains("\n+def single_process(page):\n"),
+        o.stdout.contains("\n+def _single_process(page):\n"),
         "{}",
         o.stdout
     );
@@ -301,7 +301,7 @@ fn dry_run_shows_finding_and_diff_and_writes_nothing() {
         .contains("\n-            return list(pool.map(self.single_process, pages))\n"));
     assert!(o
         .stdout
-        .contains("\n+            return list(pool.map(single_process, pages))\n"));
+        .contains("\n+            return list(pool.map(_single_process, pages))\n"));
     assert!(
         o.stderr.contains(
             "1 finding in 1 file scanned; 1 file would change (1 fixable, run with --write)"
@@ -357,7 +357,7 @@ fn check_with_diff_shows_the_diff_and_never_writes() {
     assert_eq!(o.code, 1, "{o:#?}");
     assert!(o.stdout.starts_with(CLASSIC_FINDING), "{}", o.stdout);
     assert!(o.stdout.contains("\n--- a/classic.py\n+++ b/classic.py\n"));
-    assert!(o.stdout.contains("\n+def single_process(page):\n"));
+    assert!(o.stdout.contains("\n+def _single_process(page):\n"));
     assert_eq!(read_str(dir.path(), "classic.py"), CLASSIC);
 }
 
@@ -381,10 +381,12 @@ fn write_rewrites_the_file_and_is_idempotent() {
     assert_classic_fixed(dir.path(), "classic.py");
     // The hoisted function comes before the class; the public method stays as a wrapper.
     let text = read_str(dir.path(), "classic.py");
-    let hoisted = text.find("\ndef single_process(page):").unwrap();
+    let hoisted = text.find("\ndef _single_process(page):").unwrap();
     assert!(hoisted < text.find("class PageProcess:").unwrap(), "{text}");
     assert!(
-        text.contains("    def single_process(self, page):\n        return single_process(page)\n"),
+        text.contains(
+            "    def single_process(self, page):\n        return _single_process(page)\n"
+        ),
         "{text}"
     );
     let once = read(dir.path(), "classic.py");
@@ -415,11 +417,11 @@ fn write_with_diff_prints_what_was_written() {
     assert_eq!(o.code, 0, "{o:#?}");
     assert!(o.stdout.starts_with(CLASSIC_FINDING), "{}", o.stdout);
     assert!(o.stdout.contains("\n--- a/classic.py\n+++ b/classic.py\n"));
-    assert!(o.stdout.contains("\n+def single_process(page):\n"));
+    assert!(o.stdout.contains("\n+def _single_process(page):\n"));
     assert!(o.stdout.contains("\n-        return len(page.strip())\n"));
     assert!(o
         .stdout
-        .contains("\n+        return single_process(page)\n"));
+        .contains("\n+        return _single_process(page)\n"));
     assert_classic_fixed(dir.path(), "classic.py");
 
     // Nothing written the second time: no diff either.
@@ -477,7 +479,7 @@ fn color_always_and_never() {
     );
     assert!(
         o.stdout
-            .contains("\x1b[32m+def single_process(page):\x1b[0m\n"),
+            .contains("\x1b[32m+def _single_process(page):\x1b[0m\n"),
         "{:?}",
         o.stdout
     );
@@ -542,10 +544,10 @@ fn crlf_and_tab_indentation_are_kept() {
         );
     }
     assert!(
-        text.contains("\r\ndef single_process(page):\r\n\treturn len(page.strip())\r\n"),
+        text.contains("\r\ndef _single_process(page):\r\n\treturn len(page.strip())\r\n"),
         "{text:?}"
     );
-    assert!(text.contains("\r\n\t\t\treturn list(pool.map(single_process, pages))\r\n"));
+    assert!(text.contains("\r\n\t\t\treturn list(pool.map(_single_process, pages))\r\n"));
     assert_parses(&dir.path().join("crlf.py"));
     let once = read(dir.path(), "crlf.py");
     assert_eq!(pf(dir.path(), &["--write", "crlf.py"]).code, 0);
@@ -615,11 +617,11 @@ fn missing_trailing_newline_when_the_fixed_method_ends_the_file() {
     assert_eq!(o.code, 0, "{o:#?}");
     let text = read_str(dir.path(), "last.py");
     assert!(
-        text.ends_with("\r\n        return single_process(page)"),
+        text.ends_with("\r\n        return _single_process(page)"),
         "{text:?}"
     );
     assert!(
-        text.contains("\r\ndef single_process(page):\r\n    return len(page.strip())\r\n"),
+        text.contains("\r\ndef _single_process(page):\r\n    return len(page.strip())\r\n"),
         "{text:?}"
     );
     assert_eq!(text.matches('\n').count(), text.matches("\r\n").count());
@@ -760,7 +762,7 @@ pickles the whole `PageProcess` instance"
     // The hoisted function is inserted before the class (line 5).
     assert_eq!(
         edits[0]["content"],
-        "def single_process(page):\n    return len(page.strip())\n\n\n"
+        "def _single_process(page):\n    return len(page.strip())\n\n\n"
     );
     assert_eq!(loc(&edits[0]["location"]), (5, 1));
     assert_eq!(loc(&edits[0]["end_location"]), (5, 1));
@@ -769,7 +771,7 @@ pickles the whole `PageProcess` instance"
         .iter()
         .find(|e| loc(&e["location"]) == (14, 34))
         .expect("an edit at the callable");
-    assert_eq!(call["content"], "single_process");
+    assert_eq!(call["content"], "_single_process");
     assert_eq!(loc(&call["end_location"]), (14, 53));
 
     // Applying the edits (last first) gives exactly what --write writes.
@@ -1119,11 +1121,13 @@ fn bad_input_syntax_error() {
 #[test]
 fn bad_input_syntax_error_in_a_file_with_findings() {
     // The finding would be fixable if the file parsed; a broken file is never edited.
-    // (Its method has another name: a broken file that mentions `single_process` would
+    // (Its class and method have other names: a broken file that mentions them would
     // block the good file's hoist, see the next test.)
     let bad = format!(
         "{}\ndef broken(:\n",
-        CLASSIC.replace("single_process", "measure")
+        CLASSIC
+            .replace("single_process", "measure")
+            .replace("PageProcess", "Other")
     );
     let (dir, o) = with_good_file(|p| write(p, "syn.py", &bad), &[]);
     assert_error(&o, "proj/syn.py", "syntax error");

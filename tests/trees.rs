@@ -8,7 +8,8 @@
 //! A case is `tests/behaviour/trees/<case>/` with `tree/` (the project, entry point
 //! `tree/main.py`), `expect.txt`, `mode` (`fix`: some file changes; `unchanged`: none may) and
 //! optionally an empty file `git` (the tree is made a git repository, so the project root is
-//! the work tree) and `notes.txt` (what the trap is).
+//! the work tree), `refusal_ok` (a `fix` case where leaving everything unchanged is also
+//! right) and `notes.txt` (what the trap is).
 //!
 //! A tree without git or a marker gets an empty `setup.cfg` at its root, so every way of
 //! naming it finds the same project.
@@ -29,9 +30,6 @@ type Snapshot = BTreeMap<PathBuf, Vec<u8>>;
 /// Cases that fail today, each a picklefix bug still open (a listed case that passes fails the
 /// test, so the list stays honest).
 const KNOWN_FAILURES: &[&str] = &[
-    "bound_method_identity_checks",
-    "conditional_class_definitions",
-    "copyreg_reducer_registered_elsewhere",
     "cpython_rejects_async_comprehension_in_def",
     "cpython_rejects_await_outside_async",
     "cpython_rejects_break_outside_loop",
@@ -40,26 +38,9 @@ const KNOWN_FAILURES: &[&str] = &[
     "cpython_rejects_late_future_import",
     "cpython_rejects_nonlocal_at_module",
     "cpython_rejects_return_outside_function",
-    "default_evaluated_twice",
     "design_gitignored_subclass_override",
-    "docstring_used_at_runtime",
-    "doctest_calls_private_method",
-    "duck_typed_unbound_call",
     "enum_values_name_methods",
-    "eval_string_calls_private_method",
-    "lambda_reads_global_set_at_runtime",
-    "lambda_reads_name_rebound_in_guard",
-    "mock_patch_dotted_string",
-    "module_introspection_registry",
-    "monorepo_nested_pyproject_no_git",
-    "override_dynamic_type_call",
-    "override_in_extensionless_script",
-    "override_module_level_alias_base",
-    "override_reexport_package_init",
-    "override_star_import_base",
     "pytest_custom_python_functions_glob",
-    "setattr_string_name_wraps",
-    "weakmethod_needs_bound_method",
 ];
 
 const MARKERS: &[&str] = &["pyproject.toml", "setup.py", "setup.cfg"];
@@ -263,7 +244,8 @@ fn check_case(case: &Path) -> Result<(), String> {
         "unchanged" if first != &original => {
             return Err(format!("changed a file, must change none:\n{first_log}"))
         }
-        "fix" if first == &original => {
+        // `refusal_ok`: a correct fix exists, but refusing is correct too.
+        "fix" if first == &original && !case.join("refusal_ok").exists() => {
             return Err(format!("changed nothing, must fix:\n{first_log}"))
         }
         "unchanged" | "fix" => {}

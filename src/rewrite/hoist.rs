@@ -60,7 +60,22 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Res
         .iter()
         .map(|&i| class.methods[i].name.as_str())
         .collect();
-    let mut refs = find_references(module, set, &moved_names);
+    let mut refs = find_references(module, set, &moved_names, site);
+    // Inside a moved body there is no instance left to keep `self.helper` as a value on.
+    for (name, node) in &refs.values {
+        if set.methods.iter().any(|&i| {
+            class.methods[i]
+                .def
+                .byte_range()
+                .contains(&node.start_byte())
+        }) {
+            return Err(format!(
+                "`{}` (line {}) uses `{name}` as a value, not a call: only the bound method would do",
+                module.text(*node),
+                node.start_position().row + 1
+            ));
+        }
+    }
     // A hoist that leaves the pool's own reference alone (`Class(...).m`) fixes nothing.
     if !refs.rerouted.iter().any(|r| r.attribute.id() == site.id()) {
         return Err(format!(
@@ -152,29 +167,6 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Res
         }
     }
 
-    // 4. The module-level functions.
-    let mut hoisted_texts = Vec::new();
-    for (i, m) in moved.iter().enumerate() {
-        let mut own = reroutes.clone();
-        if read_only && i == 0 {
-            for node in &set.read_nodes {
-                if let Some(attr) = node.child_by_field_name("attribute") {
-                    own.push(Edit::replace(
-                        node.byte_range(),
-                        module.text(attr).to_string(),
-                    ));
-                }
-            }
-            own.push(super::lift::keyword_only_params(
-                module,
-                m.def,
-                &set.read_attrs,
-                true,
-            )?);
-        }
-        hoisted_texts.push(moved_text(module, m, &own)?);
-    }
-
     // 5. What stays in the class: a wrapper, or nothing.
     let mut edits: Vec<Edit> = Vec::new();
     let body_statements = class.node.child_by_field_name("body").map_or(0, |b| {
@@ -195,6 +187,34 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Res
     if removable.len() >= body_statements {
         removable.clear(); // never leave an empty class body
     }
+    // 4. The module-level functions.
+    let mut hoisted_texts = Vec::new();
+    for (i, m) in moved.iter().enumerate() {
+        let mut own = reroutes.clone();
+        if read_only && i == 0 {
+            for node in &set.read_nodes {
+                if let Some(attr) = node.child_by_field_name("attribute") {
+                    own.push(Edit::replace(
+                        node.byte_range(),
+                        module.text(attr).to_string(),
+                    ));
+                }
+            }
+            own.push(super::lift::keyword_only_params(
+                module,
+                m.def,
+                &set.read_attrs,
+                true,
+            )?);
+        }
+        let stays = !removable.iter().any(|r| r.index == m.index);
+        if let Some(doc) = stays.then(|| docstring_lines(src, m.def)).flatten() {
+            // The wrapper keeps the docstring (`__doc__`, doctests): one copy, in the class.
+            own.push(Edit::delete(doc));
+        }
+        hoisted_texts.push(moved_text(module, m, &own)?);
+    }
+
     for m in &moved {
         if removable.iter().any(|r| r.index == m.index) {
             edits.push(Edit::delete(deletion_range(src, m.range.clone())));
@@ -279,12 +299,32 @@ struct References<'t> {
     rerouted: Vec<Reference<'t>>,
     /// Method names with references we cannot reroute (they keep a wrapper).
     other: HashSet<String>,
+    /// `self.m` loads that are not calls (`WeakMethod(self.m)`, `self.m.__doc__`): a bound
+    /// method is what they need, so they stay and keep the wrapper alive.
+    values: Vec<(String, Node<'t>)>,
 }
 
-fn find_references<'t>(module: &Module<'t>, set: &HoistSet<'t>, names: &[&str]) -> References<'t> {
+/// Only calls (`self.m(x)`) and the pool's own argument are rerouted: any other load of
+/// `self.m` may rely on getting a bound method (identity, `__qualname__`, `WeakMethod`).
+fn is_call_or_site(attr: Node, site: Node) -> bool {
+    attr.id() == site.id()
+        || attr.parent().is_some_and(|p| {
+            p.kind() == "call"
+                && p.child_by_field_name("function")
+                    .is_some_and(|f| f.id() == attr.id())
+        })
+}
+
+fn find_references<'t>(
+    module: &Module<'t>,
+    set: &HoistSet<'t>,
+    names: &[&str],
+    site: Node<'t>,
+) -> References<'t> {
     let mut refs = References {
         rerouted: Vec::new(),
         other: HashSet::new(),
+        values: Vec::new(),
     };
     for &(attr, scope) in &module.attributes {
         let (Some(obj), Some(name_node)) = (
@@ -309,7 +349,10 @@ fn find_references<'t>(module: &Module<'t>, set: &HoistSet<'t>, names: &[&str]) 
             let is_cls = module.cls_context(scope, o) == Some(set.class);
             let is_instance = matches!(binding, Some(Binding { value: BindingValue::Value(v), .. })
                 if instance_class(module, *v, scope) == Some(set.class));
-            if self_of_class || is_instance {
+            let as_value = !is_call_or_site(attr, site);
+            if (self_of_class || is_instance || is_class || is_cls) && as_value {
+                refs.values.push((name.to_string(), attr));
+            } else if self_of_class || is_instance {
                 rerouted = Some(None);
             } else if is_class || is_cls {
                 // `Class.m(obj, x)`: the first argument was `self`.
@@ -328,10 +371,12 @@ fn find_references<'t>(module: &Module<'t>, set: &HoistSet<'t>, names: &[&str]) 
             }
         }
     }
-    // `getattr(self, "_m")` and friends: a string naming the method keeps it alive.
+    // A string that names the method (`getattr(self, "_m")`, a doctest) keeps it alive.
     for name in names {
-        let quoted = [format!("\"{name}\""), format!("'{name}'")];
-        if quoted.iter().any(|q| module.src.contains(q.as_str())) {
+        if crate::facts::occurrences(module, name)
+            .iter()
+            .any(|o| matches!(o.kind, crate::facts::OccurrenceKind::Str { .. }))
+        {
             refs.other.insert(name.to_string());
         }
     }
@@ -450,6 +495,34 @@ fn wrapper_edits(module: &Module, m: &Moved, extra_args: &str) -> Result<Vec<Edi
     } else {
         format!("return {call}")
     };
+    if let Some(default) = impure_default(params) {
+        return Err(format!(
+            "the default `{}` of `{}` would be evaluated a second time by the wrapper that stays in the class",
+            module.text(default),
+            m.name
+        ));
+    }
+    let statements: Vec<Node> = named_children(body)
+        .into_iter()
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    // The wrapper keeps the docstring: `help()` and `Class.m.__doc__` still read it.
+    let docstring = statements.first().copied().filter(|n| {
+        n.kind() == "expression_statement"
+            && n.named_child(0).is_some_and(|s| s.kind() == "string")
+            && statements.len() > 1
+    });
+    if let Some(doc) = docstring {
+        let indent = &src[line_start(src, doc.start_byte())..doc.start_byte()];
+        let indent = if indent.trim().is_empty() {
+            indent
+        } else {
+            "    "
+        };
+        let replacement = format!("{}{indent}{stmt}", newline_of(src));
+        edits.push(Edit::replace(doc.end_byte()..m.range.end, replacement));
+        return Ok(edits);
+    }
     let first_stmt = named_children(body)
         .into_iter()
         .next()
@@ -469,6 +542,51 @@ fn wrapper_edits(module: &Module, m: &Moved, extra_args: &str) -> Result<Vec<Edi
     };
     edits.push(Edit::replace(colon.end_byte()..m.range.end, replacement));
     Ok(edits)
+}
+
+/// The whole lines of a method's docstring, when statements follow it.
+fn docstring_lines(src: &str, def: Node) -> Option<Range<usize>> {
+    let body = def.child_by_field_name("body")?;
+    let statements: Vec<Node> = named_children(body)
+        .into_iter()
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    let doc = *statements.first()?;
+    let next = *statements.get(1)?;
+    let is_doc = doc.kind() == "expression_statement"
+        && doc.named_child(0).is_some_and(|s| s.kind() == "string");
+    let own_lines = line_start(src, next.start_byte()) > doc.end_byte()
+        && src[line_start(src, doc.start_byte())..doc.start_byte()]
+            .trim()
+            .is_empty();
+    (is_doc && own_lines)
+        .then(|| line_start(src, doc.start_byte())..line_start(src, next.start_byte()))
+}
+
+/// A default value that is not a constant or a plain name: evaluating it twice (the hoisted
+/// function and the wrapper) could run a side effect twice or split a mutable default in two.
+fn impure_default(params: Node) -> Option<Node> {
+    named_children(params)
+        .into_iter()
+        .filter_map(|p| p.child_by_field_name("value"))
+        .find(|v| !is_constant_expr(*v))
+}
+
+fn is_constant_expr(node: Node) -> bool {
+    let node = strip_parens(node);
+    match node.kind() {
+        "integer" | "float" | "true" | "false" | "none" | "identifier" | "ellipsis" => true,
+        "string" => !descendants(node).any(|n| n.kind() == "interpolation"),
+        "concatenated_string" => named_children(node).iter().all(|c| is_constant_expr(*c)),
+        "attribute" => node
+            .child_by_field_name("object")
+            .is_some_and(|o| is_constant_expr(o)),
+        "unary_operator" => node
+            .child_by_field_name("argument")
+            .is_some_and(|a| is_constant_expr(a)),
+        "tuple" => named_children(node).iter().all(|c| is_constant_expr(*c)),
+        _ => false,
+    }
 }
 
 /// The arguments a wrapper passes on: `a, b, *args, c=c, **kw`.

@@ -96,12 +96,20 @@ impl<'m> NamePicker<'m> {
         candidate
     }
 
-    /// `method` if free, else `_<Class>_<method>`, else with a numeric suffix.
+    /// `_method` (a public method gets a leading underscore) if free, else
+    /// `_<Class>_<method>`, else with a numeric suffix. New names are private: a public
+    /// module-level name would change `dir(module)`, `import *`, `inspect.getmembers` and
+    /// the docs, which a safe fix must not.
     pub fn pick(&mut self, method: &str, class: &str) -> String {
         // `__m` at module level would be mangled when code inside a class names it.
         let plain_ok = !method.starts_with("__") && !self.star_import;
-        let name = if plain_ok && !self.is_taken(method) {
+        let plain = if method.starts_with('_') {
             method.to_string()
+        } else {
+            format!("_{method}")
+        };
+        let name = if plain_ok && !self.is_taken(&plain) {
+            plain
         } else {
             let base = format!(
                 "_{}_{}",
@@ -128,14 +136,16 @@ mod tests {
 
     #[test]
     fn picks_free_names_and_avoids_collisions() {
-        let src = "import os\nclass C:\n    def work(self):\n        return filter(None, [])\n\ndef work():\n    pass\n";
+        let src = "import os\nclass C:\n    def work(self):\n        return filter(None, [])\n\ndef _work():\n    pass\n\n_filter = _os = 1\n";
         let tree = parse(src).unwrap();
         let m = Module::build(tree.root_node(), src);
         let mut p = NamePicker::new(&m);
         assert_eq!(p.pick("work", "C"), "_C_work");
         assert_eq!(p.pick("filter", "C"), "_C_filter");
-        assert_eq!(p.pick("fresh", "C"), "fresh");
+        assert_eq!(p.pick("fresh", "C"), "_fresh");
         assert_eq!(p.pick("fresh", "C"), "_C_fresh");
+        assert_eq!(p.pick("_private", "C"), "_private");
+        assert_eq!(p.pick("test_x", "C"), "_test_x");
         assert_eq!(p.pick("__secret", "C"), "_C_secret");
         assert_eq!(p.pick("os", "C"), "_C_os");
     }

@@ -13,13 +13,16 @@
 #   BIAS=F           chance to pick a method that never names `self` (default 0.5)
 #   IMPORT=local|top where the probe imports ProcessPoolExecutor (default local)
 #   JOBS=N           python processes for scanning/checking (default: nproc)
+#   AGAIN=1          run --write a second time and count the files it changes (must be 0)
 #   KEEP=1           keep the rewritten copy of the corpus (its path is in details.json)
 #   PYTHON=python3
 #
-# Markdown summary on stdout, progress on stderr; details.json and picklefix's stderr in
-# bench/.results/selfcheck-<timestamp>/ (the corpus scan is cached in
-# bench/.results/selfcheck-cache/ while the corpus and selfcheck.py are unchanged). Exit 1 if a wrong hoist, a changed file that
-# does not compile or a new undefined name was found; 2 on usage errors.
+# Markdown summary on stdout, progress on stderr; report.md, details.json and picklefix's
+# stderr in bench/.results/selfcheck-<timestamp>/. The corpus scan is cached in
+# bench/.results/selfcheck-cache/ while the corpus and the scan code are unchanged.
+# Before anything else the script checks its own checks on planted defects.
+# Exit 1 if a wrong hoist, a changed file that does not compile or a new undefined name
+# was found; 2 on usage errors; 3 if the self-test of the checks fails.
 set -euo pipefail
 
 die() { echo "bench/selfcheck.sh: error: $*" >&2; exit 2; }
@@ -49,13 +52,20 @@ SEED=${SEED:-11}
 PER_FILE=${PER_FILE:-2}
 [[ $PER_FILE =~ ^[1-9][0-9]*$ ]] || die "PER_FILE must be a positive integer (got '$PER_FILE')"
 BIAS=${BIAS:-0.5}
+[[ $BIAS =~ ^(0(\.[0-9]+)?|1(\.0+)?)$ ]] || die "BIAS must be a number from 0 to 1 (got '$BIAS')"
 IMPORT=${IMPORT:-local}
+[[ $IMPORT == local || $IMPORT == top ]] || die "IMPORT must be local or top (got '$IMPORT')"
 JOBS=${JOBS:-$(nproc)}
+[[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "JOBS must be a positive integer (got '$JOBS')"
 
 OUT=$REPO/bench/.results/selfcheck-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
+EXTRA=()
+[[ ${KEEP:-0} == 1 ]] && EXTRA+=(--keep)
+[[ ${AGAIN:-0} == 1 ]] && EXTRA+=(--again)
 set +e
 "$PYTHON" "$REPO/bench/selfcheck.py" --picklefix "$PICKLEFIX" --corpus "$CORPUS" \
   --sample "$SAMPLE" --seed "$SEED" --per-file "$PER_FILE" --bias "$BIAS" \
-  --import "$IMPORT" --jobs "$JOBS" --out "$OUT" --cache "$REPO/bench/.results/selfcheck-cache" ${KEEP:+--keep} | tee "$OUT/report.md"
+  --import "$IMPORT" --jobs "$JOBS" --out "$OUT" --cache "$REPO/bench/.results/selfcheck-cache" \
+  "${EXTRA[@]}" | tee "$OUT/report.md"
 exit "${PIPESTATUS[0]}"

@@ -24,6 +24,7 @@ Usage: selfcheck.py [--picklefix BIN] [--corpus DIR] [--sample N|ALL] [--seed N]
 Markdown summary on stdout, progress on stderr, details in --out (details.json).
 """
 import argparse
+import atexit
 import ast
 import builtins
 import collections
@@ -40,6 +41,7 @@ import random
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import symtable
 import sys
@@ -422,9 +424,8 @@ def tables(top):
         stack.extend(t.get_children())
 
 
-def free_names(src, filename):
+def free_names(top):
     """Globals referenced somewhere in the module but bound nowhere in it, minus builtins."""
-    top = symtable.symtable(src, filename, "exec")
     bound, referenced = set(), set()
     for t in tables(top):
         for s in t.get_symbols():
@@ -584,6 +585,41 @@ def canon_dump(fn, cls, first, reroute, class_name, drop_first, statics=()):
 # --------------------------------------------------------------------------- check
 
 
+def wrapper_problem(method, fname, static):
+    """Why the method left in the class does not simply forward to `fname`, or None."""
+    body = method.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]  # a kept docstring
+    if len(body) != 1:
+        return f"the wrapper left in the class has {len(body)} statements"
+    st = body[0]
+    call = st.value if isinstance(st, (ast.Return, ast.Expr)) else None
+    if isinstance(call, (ast.Await, ast.YieldFrom)):
+        call = call.value
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+            and call.func.id == fname):
+        return f"the wrapper left in the class does not call `{fname}`"
+    a = method.args
+    positional = [p.arg for p in (a.posonlyargs + a.args)][0 if static else 1:]
+    got = [x.id if isinstance(x, ast.Name) else None for x in call.args
+           if not isinstance(x, ast.Starred)]
+    star = [x.value.id for x in call.args if isinstance(x, ast.Starred)
+            and isinstance(x.value, ast.Name)]
+    kw = {k.arg: (k.value.id if isinstance(k.value, ast.Name) else None)
+          for k in call.keywords if k.arg}
+    dstar = [k.value.id for k in call.keywords if k.arg is None and isinstance(k.value, ast.Name)]
+    # With *args, every positional parameter must go positionally (else they collide).
+    passed_positional = got if a.vararg else got + [kw[p] for p in positional[len(got):]
+                                                    if p in kw]
+    want_kw = {p.arg: p.arg for p in a.kwonlyargs}
+    if passed_positional != positional or star != ([a.vararg.arg] if a.vararg else []) or \
+            {k: v for k, v in kw.items() if k not in positional} != want_kw or \
+            dstar != ([a.kwarg.arg] if a.kwarg else []):
+        return f"the wrapper left in the class does not forward its parameters to `{fname}`"
+    return None
+
+
 def top_defs(tree):
     return [s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
@@ -601,10 +637,12 @@ def methods_of(cls):
 
 
 def name_matches(fname, cls, meth):
-    if fname == meth:
-        return True
-    base = f"_{cls.lstrip('_')}_{meth.lstrip('_')}"
-    return re.fullmatch(re.escape(base) + r"(_\d+)?", fname) is not None
+    """Could `fname` be the module-level name picked for `cls.meth` (`m`, `_m`, `_C_m_2`…)?"""
+    core, f = meth.strip("_"), fname.strip("_")
+    suffix = r"(_\d+)?"
+    return (re.fullmatch(re.escape(core) + suffix, f) is not None
+            or re.fullmatch(re.escape(cls.strip("_")) + "_" + re.escape(core) + suffix, f)
+            is not None)
 
 
 def check_file(job):
@@ -624,12 +662,12 @@ def check_file(job):
         before_src = before_src[1:]
     if after_src.startswith("\ufeff"):
         after_src = after_src[1:]
-    res["new_free"] = sorted(free_names(after_src, rel) - free_names(before_src, rel))
     bt, at = ast.parse(before_src), ast.parse(after_src)
     b_st = symtable.symtable(before_src, rel, "exec")
     base = os.path.basename(rel)
     is_test_file = base.startswith("test_") or base.endswith("_test.py")
     a_st = symtable.symtable(after_src, rel, "exec")
+    res["new_free"] = sorted(free_names(a_st) - free_names(b_st))
 
     before_dumps = collections.defaultdict(list)
     for d in top_defs(bt):
@@ -647,31 +685,30 @@ def check_file(job):
     b_methods = {c: methods_of(n) for c, n in b_classes.items()}
     a_methods = {c: methods_of(n) for c, n in a_classes.items()}
 
-    # Attribute each new def to the method it came from.
-    origin = {}
+    # Attribute each new def to the method it came from: any method that changed or
+    # vanished, best by name, then signature, then body; each method at most once.
+    moved = []
+    for cname, ms in b_methods.items():
+        for mname, m in ms.items():
+            after_m = a_methods.get(cname, {}).get(mname)
+            if mname != PROBE and (after_m is None or ast.dump(after_m) != ast.dump(m)):
+                drop = "staticmethod" not in decorator_names(m)
+                sig, body, _ = canon_dump(m, cname, first_param(m), None, cname, drop)
+                moved.append((cname, mname, m, sig, body))
+    pairs = []
     for f in new_defs:
-        cands = []
-        for cname, ms in b_methods.items():
-            for mname, m in ms.items():
-                if mname == PROBE or not name_matches(f.name, cname, mname):
-                    continue
-                after_m = a_methods.get(cname, {}).get(mname)
-                if after_m is not None and ast.dump(after_m) == ast.dump(m):
-                    continue  # unchanged: not moved
-                cands.append((cname, mname, m))
-        if not cands:
-            res["unattributed"].append(f.name)
-            continue
-
-        def score(c):
-            cname, mname, m = c
-            drop = "staticmethod" not in decorator_names(m)
-            sig, body, _ = canon_dump(m, cname, first_param(m), None, cname, drop)
-            fsig, fbody, _ = canon_dump(f, None, None, None, None, False)
-            return (sig == fsig, difflib.SequenceMatcher(None, body, fbody).quick_ratio(),
-                    f.name == mname)
-
-        origin[f.name] = max(cands, key=score) + (f,)
+        fsig, fbody, _ = canon_dump(f, None, None, None, None, False)
+        for cname, mname, m, sig, body in moved:
+            named = name_matches(f.name, cname, mname)
+            ratio = difflib.SequenceMatcher(None, body, fbody).quick_ratio()
+            if named or (sig == fsig and ratio >= 0.5):
+                pairs.append(((named, sig == fsig, ratio), f, (cname, mname, m)))
+    origin, used = {}, set()
+    for _score, f, c in sorted(pairs, key=lambda x: x[0], reverse=True):
+        if f.name not in origin and c[:2] not in used:
+            origin[f.name] = c + (f,)
+            used.add(c[:2])
+    res["unattributed"] = [f.name for f in new_defs if f.name not in origin]
     # Reroute map per class: method name -> new module-level name.
     reroute = collections.defaultdict(dict)
     for fname, (cname, mname, _m, _f) in origin.items():
@@ -772,7 +809,12 @@ def check_file(job):
                                       + ", ".join(intro)))
         if is_test_file and fname.startswith("test"):
             wrong.append(f"new module-level `{fname}` in a test file: pytest collects it")
-        if mname not in a_methods.get(cname, {}):
+        kept = a_methods.get(cname, {}).get(mname)
+        if kept is not None:
+            problem = wrapper_problem(kept, fname, static)
+            if problem:
+                wrong.append(problem)
+        if kept is None:
             attr_refs, strings = token_uses(after_src, mname)
             res["removed"].append(dict(entry, attr_refs=attr_refs, string_refs=strings))
             if attr_refs or strings:
@@ -958,7 +1000,8 @@ class Project:
 # "rule": a rule of issue 11 section 2 says the fix must be refused.
 CATEGORIES = [
     ("behaviour", "uses the instance or the class (self, __class__/super, class-body names)"),
-    ("behaviour", "moved body or parameters differ (private-name mangling included)"),
+    ("behaviour", "moved body, parameters or the wrapper left behind differ (private-name "
+                  "mangling included)"),
     ("behaviour", "hoisted function references self"),
     ("behaviour", "decorated, or rebound in the class body"),
     ("behaviour", "overridden by a subclass"),
@@ -977,7 +1020,7 @@ def category(why):
     w = why.lower()
     rules = [
         (("uses its first parameter", "uses `", "evaluated in the class body"), 0),
-        (("parameters differ", "body differs", "mangled"), 1),
+        (("parameters differ", "body differs", "mangled", "wrapper left in the class"), 1),
         (("hoisted function references",), 2),
         (("decorated", "bound more than once"), 3),
         (("overridden by subclass",), 4),
@@ -1137,6 +1180,10 @@ SELF_TESTS = [
      "class A:\n    def m(self, x):\n        return x + 1\n",
      "def m(x):\n    return x + 1\n\n\nclass A:\n    def m(self, x):\n        return m(x)\n",
      []),
+    ("public method hoisted as _m", "pkg/a.py",
+     "class A:\n    def m(self, x):\n        return x + 1\n",
+     "def _m(x):\n    return x + 1\n\n\nclass A:\n    def m(self, x):\n        return _m(x)\n",
+     []),
     ("helper through self", "pkg/a.py",
      "class A:\n    def m(self, x):\n        return self._h(x)\n\n    def _h(self, x):\n"
      "        return x\n",
@@ -1200,6 +1247,18 @@ SELF_TESTS = [
      "def m(x):\n    return h(x)\n\n\nclass A:\n    def m(self, x):\n        return m(x)\n\n"
      "    @staticmethod\n    def h(x):\n        return x\n",
      ["body differs", "new_free"]),
+    ("wrapper drops an argument", "pkg/a.py",
+     "class A:\n    def m(self, x, *a, k=1, **kw):\n        return x\n",
+     "def m(x, *a, k=1, **kw):\n    return x\n\n\nclass A:\n"
+     "    def m(self, x, *a, k=1, **kw):\n        return m(x, *a, **kw)\n",
+     ["does not forward its parameters"]),
+    ("wrapper forwards everything", "pkg/a.py",
+     "class A:\n    def m(self, x, y, /, z, *a, k=1, **kw):\n        \"\"\"Doc.\"\"\"\n"
+     "        return x\n",
+     "def m(x, y, /, z, *a, k=1, **kw):\n    \"\"\"Doc.\"\"\"\n    return x\n\n\nclass A:\n"
+     "    def m(self, x, y, /, z, *a, k=1, **kw):\n        \"\"\"Doc.\"\"\"\n"
+     "        return m(x, y, z, *a, k=k, **kw)\n",
+     []),
     ("does not compile", "pkg/a.py",
      "class A:\n    def m(self, x):\n        return x\n",
      "def m(x):\n    return x\n\nclass A:\n    def m(self, x):\n    return m(x)\n",
@@ -1301,8 +1360,9 @@ def self_test():
             while lines[end - 1] == "":
                 end -= 1
             return "\n".join(lines[:end]) + "\n" + probe + "\n".join(lines[end:])
+        top = re.search(r"^def (\w+)\(", after, re.M)
         res = check_file((rel, add(before).encode(), add(after).replace(
-            f"self.{meth}, xs", f"{meth}, xs").encode()))
+            f"self.{meth}, xs", f"{top.group(1) if top else meth}, xs").encode()))
         said = [w for x in res["wrong"] for w in x["why"]]
         failures += [f"{name}: no kind for '{w}'" for w in said
                      if category(w) == len(CATEGORIES) - 1]
@@ -1421,6 +1481,10 @@ def main():
     # Copy every distribution, so the project around each injected file is real.
     t0 = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="picklefix-selfcheck-", dir=args.tmp)
+    if not args.keep:
+        # Also when interrupted or terminated: the copy is 250 MB.
+        atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     dists = sorted({d for d, _ in files})
     for d in dists:
         shutil.copytree(os.path.join(corpus, d), os.path.join(tmp, d),
@@ -1721,8 +1785,6 @@ def main():
     w(f"Details: `{os.path.join(args.out, 'details.json')}`")
     print("\n".join(out))
 
-    if not args.keep:
-        shutil.rmtree(tmp, ignore_errors=True)
     return 1 if (wrong or compile_fail or new_free) else 0
 
 

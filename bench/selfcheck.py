@@ -441,8 +441,6 @@ def free_names(top):
                     bound.add(n)
                 if s.is_global() and s.is_referenced():
                     referenced.add(n)
-    if "*" in bound:
-        return set()
     return referenced - bound - BUILTINS
 
 
@@ -452,7 +450,7 @@ def find_table(parent, name, lineno, kind):
     return (exact or hits or [None])[-1]
 
 
-def outer_refs(fn_table, wanted, shadow_stop=True):
+def outer_refs(fn_table, wanted):
     """Names of `wanted` that fn_table or its nested scopes use from outside fn_table."""
     used = set()
     for s in fn_table.get_symbols():
@@ -464,7 +462,7 @@ def outer_refs(fn_table, wanted, shadow_stop=True):
         t = stack.pop()
         for s in t.get_symbols():
             n = s.get_name()
-            if n in wanted and (s.is_free() or s.is_global()) and (s.is_referenced() or s.is_free()):
+            if n in wanted and (s.is_free() or (s.is_global() and s.is_referenced())):
                 used.add(n)
         stack.extend(t.get_children())
     return used
@@ -1219,7 +1217,8 @@ SELF_TESTS = [
      ["parameters differ"]),
     ("decorated", "pkg/a.py",
      "class A:\n    @cache\n    def m(self, x):\n        return x\n",
-     "def m(x):\n    return x\n\n\nclass A:\n    @cache\n    def m(self, x):\n        return m(x)\n",
+     "def m(x):\n    return x\n\n\nclass A:\n    @cache\n    def m(self, x):\n"
+     "        return m(x)\n",
      ["decorated with"]),
     ("rebound in class body", "pkg/a.py",
      "class A:\n    def m(self, x):\n        return x\n    m = staticmethod(m)\n",
@@ -1305,7 +1304,8 @@ INJECT_TESTS = {
     "bom, two classes": b"\xef\xbb\xbfclass A:\n  def m(self, x):\n    return x\n\nclass B:\n"
                         b"  def n(self):\n    pass\n",
     "cookie, docstring, future": b"#!/usr/bin/env python\n# -*- coding: latin-1 -*-\n"
-                                 b"\"\"\"doc\n\"\"\"\nfrom __future__ import annotations\nclass A:\n"
+                                 b"\"\"\"doc\n\"\"\"\nfrom __future__ import annotations\n"
+                                 b"class A:\n"
                                  b"    def m(self, x):\n        return \"\xe9\"\n",
 }
 
@@ -1404,6 +1404,11 @@ def self_test():
 
 
 # --------------------------------------------------------------------------- main
+
+
+def public(trial):
+    """A trial without the scan record and the injection's bookkeeping."""
+    return {k: v for k, v in trial.items() if k not in ("cls", "_rel_row", "_prefixed")}
 
 
 def main():
@@ -1660,14 +1665,15 @@ def main():
     helpers = [h for h in hoisted if (h["file"], h["class"], h["method"]) not in trial_of]
 
     details = {
-        "picklefix": pf_src, "picklefix_sha256_12": pf_sha, "corpus": corpus, "tmp": tmp, "seed": args.seed, "sample": args.sample,
+        "picklefix": pf_src, "picklefix_sha256_12": pf_sha, "corpus": corpus, "tmp": tmp,
+        "seed": args.seed, "sample": args.sample,
         "per_file": args.per_file, "bias": args.bias, "import": args.import_mode,
         "timings": timings, "picklefix_cpu": CPU, "dry_run_exit": dry_rc, "write_exit": write_rc,
-        "trials": [{k: v for k, v in t.items() if k not in ("cls", "_rel_row", "_prefixed")} for t in trials],
+        "trials": [public(t) for t in trials],
         "hoisted": hoisted, "wrong": wrong, "review": review, "removed": removed,
         "compile_fail": compile_fail, "new_free": new_free, "unattributed": unattributed,
         "second_write_changed": second_changed, "not_applied": [
-            {k: v for k, v in t.items() if k not in ("cls", "_rel_row", "_prefixed")} for t in not_applied],
+            public(t) for t in not_applied],
     }
     with open(os.path.join(args.out, "details.json"), "w") as fh:
         json.dump(details, fh, indent=1, default=str)
@@ -1703,8 +1709,8 @@ def main():
     w(f"| changed files that do not compile | {len(compile_fail)} |")
     w(f"| changed files with new undefined names | {len(new_free)} |")
     w(f"| new module-level defs not attributed to a method | {len(unattributed)} |")
-    w("| files a second --write changed | "
-      + ("not run (AGAIN=1 runs it)" if second_changed is None else str(len(second_changed))) + " |")
+    again = "not run (AGAIN=1 runs it)" if second_changed is None else len(second_changed)
+    w(f"| files a second --write changed | {again} |")
     behaviour = sum(any(CATEGORIES[category(y)][0] == "behaviour" for y in x["why"])
                     for x in wrong)
     w(f"| **wrong hoists** (must be 0) | **{len(wrong)}** |")

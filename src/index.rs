@@ -182,6 +182,14 @@ impl ClassIndex {
         }
     }
 
+    /// Use `bytes` as the content of `path`: a buffer that is not on disk (stdin, an
+    /// editor's unsaved text), whose headers were scanned from the same bytes.
+    pub fn preload(&self, path: &Path, bytes: Vec<u8>) {
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(path.to_path_buf(), Arc::new(bytes));
+        }
+    }
+
     fn bytes_of(&self, path: &Path) -> Option<Arc<Vec<u8>>> {
         let mut files = self.files.lock().ok()?;
         if let Some(b) = files.get(path) {

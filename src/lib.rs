@@ -9,11 +9,13 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod document;
 pub mod edit;
 pub mod git;
 pub mod index;
 pub mod judge;
 pub mod matcher;
+pub mod noqa;
 pub mod parse;
 pub mod progress;
 pub mod render;
@@ -21,8 +23,10 @@ pub mod report;
 pub mod resolve;
 pub mod rewrite;
 pub mod rules;
+pub mod server;
 pub mod settings;
 pub mod source;
+pub mod suppress;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -124,7 +128,7 @@ pub fn run(settings: &Settings) -> Run {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     progress.finish();
 
-    if settings.mode == Mode::Write {
+    if settings.mode.writes() {
         let dirty = if settings.allow_dirty {
             git::DirtyFiles::none()
         } else {
@@ -154,6 +158,23 @@ pub fn run(settings: &Settings) -> Run {
         roots: settings.roots(),
         errors: found.errors,
     }
+}
+
+/// One text that is not read from disk (stdin, an editor's buffer), analysed and fixed like
+/// a file of a run (never written: `settings.mode` only chooses what is planned).
+pub fn run_text(
+    path: PathBuf,
+    bytes: Vec<u8>,
+    settings: &Settings,
+    overrides: &ClassIndex,
+) -> FileResult {
+    let candidate = discover::Candidate { path, root: 0 };
+    let loaded = Loaded {
+        candidate,
+        bytes: Some(bytes),
+        error: None,
+    };
+    process(loaded, settings, overrides)
 }
 
 fn load(
@@ -231,7 +252,24 @@ fn process(l: Loaded, settings: &Settings, overrides: &ClassIndex) -> FileResult
             return result;
         }
     }
-    if settings.mode != Mode::Check || settings.show_diff {
+    if settings.mode == Mode::AddNoqa {
+        let analyse = |text: &str| analyze(text, settings, overrides);
+        match noqa::add_noqa(&source.text, &result.findings, analyse) {
+            Ok(added) => {
+                if added.text != source.text {
+                    result.fixed = Some(added.text);
+                    result.fixes_applied = added.suppressed;
+                }
+                if !added.refused.is_empty() {
+                    result.error = Some(format!(
+                        "no noqa comment added: {}",
+                        added.refused.join("; ")
+                    ));
+                }
+            }
+            Err(e) => result.error = Some(e),
+        }
+    } else if settings.mode != Mode::Check || settings.show_diff {
         let fixed = fix_all(&source.text, &result.findings, settings, overrides);
         if fixed.text != source.text {
             result.fixed = Some(fixed.text);

@@ -1640,8 +1640,8 @@ fn dry_run_diff_applies_with_patch_to_what_write_writes() {
         write(patched.path(), name, text);
         write(written.path(), name, text);
     }
-    let o = pf(patched.path(), &["--quiet", "."]);
-    assert_eq!(o.code, 0, "{o:#?}");
+    let o = pf(patched.path(), &["--diff", "."]);
+    assert_eq!(o.code, 1, "{o:#?}");
     assert_eq!(o.stdout.matches("\n+++ b/").count() + 1, inputs.len() + 1);
     let w = pf(written.path(), &["--write", "--quiet", "."]);
     assert_eq!(w.code, 0, "{w:#?}");

@@ -227,7 +227,10 @@ impl ConfigSources {
                         first.display()
                     ));
                 }
-                sources.file = Some((path.to_path_buf(), read_config_file(path)?));
+                // Absolute, so its excludes are relative to its own folder from any root.
+                let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+                let config = read_config_file(&path)?;
+                sources.file = Some((path, config));
                 continue;
             }
             match parse_inline(value) {
@@ -365,6 +368,9 @@ impl Args {
         let stdin = self.reads_stdin();
         if stdin && self.paths.iter().any(|p| p.as_os_str() != "-") {
             return Err("`-` (stdin) cannot be combined with other paths".to_string());
+        }
+        if stdin && self.add_noqa {
+            return Err("--add-noqa rewrites files; it cannot be used with stdin".to_string());
         }
         let format = match self.output_format {
             FormatArg::Text => OutputFormat::Text,

@@ -16,6 +16,7 @@ pub mod index;
 pub mod judge;
 pub mod matcher;
 pub mod noqa;
+pub mod output;
 pub mod parse;
 pub mod progress;
 pub mod render;

@@ -710,9 +710,16 @@ fn stdin_reports_findings_and_write_prints_the_fixed_source() {
     assert_eq!(e.stdout, broken);
     assert!(e.stderr.contains("x.py: syntax error"), "{}", e.stderr);
 
-    // `-` with other paths is a usage error.
+    // `-` with other paths is a usage error, and so is --add-noqa on stdin.
     let u = pf(d.path(), &["-", "classic.py"]);
     assert_eq!(u.code, 2, "{u:#?}");
+    let n = pf_with(
+        d.path(),
+        &["--add-noqa", "-"],
+        Some(CLASSIC.as_bytes()),
+        &[],
+    );
+    assert_eq!((n.code, n.stdout.as_str()), (2, ""), "{n:#?}");
 }
 
 #[test]
@@ -874,6 +881,28 @@ fn config_file_and_inline_overrides() {
     assert_eq!(
         codes(&run(&["--config", "other/pyproject.toml"])),
         ["PF002"]
+    );
+    // A config file's excludes are relative to its own folder.
+    write(
+        d.path(),
+        "strict.toml",
+        "exclude = [\"/repo/closure.py\"]\n",
+    );
+    assert_eq!(codes(&run(&["--config", "strict.toml"])), ["PF002"]);
+    write(
+        d.path(),
+        "policies/strict.toml",
+        "exclude = [\"/repo/closure.py\"]\n",
+    );
+    assert_eq!(
+        codes(&run(&["--config", "policies/strict.toml"])),
+        ["PF002", "PF003"],
+        "anchored at policies/, so nothing under repo/ matches"
+    );
+    // Inline excludes are relative to the current folder.
+    assert_eq!(
+        codes(&run(&["--config", "exclude = [\"/repo/lambda.py\"]"])),
+        ["PF003"]
     );
     // Inline unsafe-fixes = true applies the unsafe fix.
     let w = pf(
@@ -1180,4 +1209,47 @@ fn readme_flag_table_matches_help() {
         "README's Usage table vs --help:\n{table}"
     );
     assert!(table.contains("server"), "the server subcommand is listed");
+}
+
+#[test]
+fn diff_from_a_subfolder_of_a_repository_applies_there() {
+    let d = tmp();
+    let git = |args: &[&str]| {
+        let ok = Process::new("git")
+            .args(args)
+            .current_dir(d.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    write(d.path(), "sub/pkg/classic.py", CLASSIC);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "init"]);
+    let sub = d.path().join("sub");
+    let o = pf(&sub, &["--diff", "."]);
+    assert!(
+        o.stdout.starts_with("--- a/pkg/classic.py\n"),
+        "{}",
+        o.stdout
+    );
+    // Inside the repository (no ceiling): git takes the paths as relative to `sub/`.
+    let mut child = Process::new("git")
+        .args(["apply", "-"])
+        .current_dir(&sub)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&o.raw).unwrap();
+    assert!(child.wait().unwrap().success());
+    let w = tmp();
+    write(w.path(), "classic.py", CLASSIC);
+    pf(w.path(), &["--write", "classic.py"]);
+    assert_eq!(read(&sub, "pkg/classic.py"), read(w.path(), "classic.py"));
 }

@@ -5,10 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::discover::discover;
 use crate::index::{scan, ClassIndex, Header};
+use crate::judge::Overrides;
 use crate::settings::Settings;
-use crate::{FileResult, Run};
+use crate::Run;
 
 /// The folder a module belongs to: the nearest one above it holding a `pyproject.toml`,
 /// `setup.py`, `setup.cfg` or `.git`, else its own folder.
@@ -22,46 +25,49 @@ pub fn project_dir(path: &Path) -> Option<PathBuf> {
     Some(found.unwrap_or(folder).to_path_buf())
 }
 
-/// Class headers of every Python file under `dir` (with the excludes of `settings`),
-/// except `skip` (the buffer that replaces it).
-pub fn project_headers(dir: &Path, settings: &Settings, skip: Option<&Path>) -> Vec<Header> {
+/// The override index of every Python file under `dir` as it is on disk (with the
+/// excludes of `settings`).
+pub fn project_index(dir: &Path, settings: &Settings) -> ClassIndex {
     let walk = Settings {
         paths: vec![dir.to_path_buf()],
         roots: Vec::new(),
         force_exclude: false,
         ..settings.clone()
     };
-    let skip = skip.and_then(|p| std::fs::canonicalize(p).ok());
-    let mut headers = Vec::new();
-    for candidate in discover(&[walk]).files {
-        let canonical = std::fs::canonicalize(&candidate.path).ok();
-        if skip.is_some() && canonical == skip {
-            continue;
-        }
-        if let Ok(bytes) = std::fs::read(&candidate.path) {
-            headers.extend(scan(&bytes, &Arc::new(candidate.path)));
-        }
-    }
-    headers
+    let headers: Vec<Header> = discover(&[walk])
+        .files
+        .into_par_iter()
+        .flat_map_iter(|c| match std::fs::read(&c.path) {
+            Ok(bytes) => scan(&bytes, &Arc::new(c.path)),
+            // Unreadable files hold no classes a run could see either.
+            Err(_) => Vec::new(),
+        })
+        .collect();
+    ClassIndex::new(headers)
 }
 
-/// The override index for a buffer named `path` with `bytes`, over `project` headers.
-pub fn index_with_buffer(mut project: Vec<Header>, path: &Path, bytes: &[u8]) -> ClassIndex {
-    project.extend(scan(bytes, &Arc::new(path.to_path_buf())));
-    let index = ClassIndex::new(project);
+/// The override index of one buffer's own text.
+pub fn buffer_index(path: &Path, bytes: &[u8]) -> ClassIndex {
+    let index = ClassIndex::new(scan(bytes, &Arc::new(path.to_path_buf())));
     index.preload(path, bytes.to_vec());
     index
 }
 
-/// Check a buffer: `settings` are those of its root (see `Settings::for_root`).
-pub fn check_buffer(
-    path: &Path,
-    bytes: Vec<u8>,
-    settings: &Settings,
-    project: Vec<Header>,
-) -> FileResult {
-    let index = index_with_buffer(project, path, &bytes);
-    crate::run_text(path.to_path_buf(), bytes, settings, &index)
+/// A buffer over its project: a method is overridden if the buffer's classes say so or
+/// the project's files on disk do. The project index, built once, holds the file's saved
+/// text too, so a subclass chain through it is followed; a stale saved text can only cost
+/// a fix, never make an unsafe one.
+pub struct Layered<'a> {
+    pub buffer: ClassIndex,
+    pub project: &'a ClassIndex,
+}
+
+impl Overrides for Layered<'_> {
+    fn overridden_by(&self, class: &str, method: &str) -> Option<String> {
+        self.buffer
+            .overridden_by(class, method)
+            .or_else(|| self.project.overridden_by(class, method))
+    }
 }
 
 /// A run over stdin: one file, named by `--stdin-filename` (or `-`). Under
@@ -89,11 +95,17 @@ pub fn stdin_run(settings: &Settings, bytes: Vec<u8>) -> Run {
     }
     // Without a name the buffer has no project: only its own classes count.
     let project = match named.then(|| project_dir(&root.path)).flatten() {
-        Some(dir) => project_headers(&dir, &root_settings, Some(&root.path)),
-        None => Vec::new(),
+        Some(dir) => project_index(&dir, &root_settings),
+        None => ClassIndex::default(),
     };
-    let mut file = check_buffer(&root.path, bytes, &root_settings, project);
+    let overrides = Layered {
+        buffer: buffer_index(&root.path, &bytes),
+        project: &project,
+    };
+    let mut file = crate::run_text(root.path.clone(), bytes, &root_settings, &overrides);
     file.root = 0;
+    // Under --write the fixed source goes to stdout: that is stdin's "write".
+    file.written = settings.mode == crate::settings::Mode::Write && file.fixed.is_some();
     run.files.push(file);
     run
 }

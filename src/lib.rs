@@ -167,7 +167,7 @@ pub fn run_text(
     path: PathBuf,
     bytes: Vec<u8>,
     settings: &Settings,
-    overrides: &ClassIndex,
+    overrides: &dyn judge::Overrides,
 ) -> FileResult {
     let candidate = discover::Candidate { path, root: 0 };
     let loaded = Loaded {
@@ -223,7 +223,7 @@ fn load(
     )
 }
 
-fn process(l: Loaded, settings: &Settings, overrides: &ClassIndex) -> FileResult {
+fn process(l: Loaded, settings: &Settings, overrides: &dyn judge::Overrides) -> FileResult {
     let mut result = FileResult {
         path: l.candidate.path,
         root: l.candidate.root,

@@ -679,6 +679,11 @@ fn stdin_reports_findings_and_write_prints_the_fixed_source() {
             "fixed findings are not reported: {}",
             s.stderr
         );
+        assert!(
+            s.stderr.contains("fixed 1 finding in 1 file"),
+            "{}",
+            s.stderr
+        );
     }
     assert_eq!(
         pf_with(d.path(), &["--write", "-"], Some(CLASSIC.as_bytes()), &[]).raw,
@@ -689,6 +694,13 @@ fn stdin_reports_findings_and_write_prints_the_fixed_source() {
     let b = pf_with(d.path(), &["--write", "-"], Some(&bom), &[]);
     assert!(b.raw.starts_with(b"\xEF\xBB\xBFimport threading\n"));
     assert_eq!(b.raw[3..], fixed[..]);
+    let n = pf_with(
+        d.path(),
+        &["--write", "--exit-non-zero-on-fix", "-"],
+        Some(CLASSIC.as_bytes()),
+        &[],
+    );
+    assert_eq!(n.code, 1, "{n:#?}");
     let s = pf_with(d.path(), &["--write", "-"], Some(STATEFUL.as_bytes()), &[]);
     assert_eq!(s.code, 0, "{s:#?}");
     assert_eq!(s.stdout, STATEFUL);
@@ -797,6 +809,13 @@ fn stdin_sees_overrides_in_the_project() {
         &[],
     );
     assert_eq!(o.stdout, CLASSIC, "{o:#?}");
+    assert!(o.stderr.contains("overridden by"), "{}", o.stderr);
+    // And in the buffer itself.
+    let same = format!(
+        "{CLASSIC}\n\nclass Special(PageProcess):\n    def single_process(self, page):\n        return 0\n"
+    );
+    let o = pf_with(d.path(), &["--write", "-"], Some(same.as_bytes()), &[]);
+    assert_eq!(o.stdout, same, "{o:#?}");
     assert!(o.stderr.contains("overridden by"), "{}", o.stderr);
 }
 

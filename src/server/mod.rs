@@ -12,6 +12,7 @@ mod convert;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
@@ -30,9 +31,9 @@ use lsp_types::{
 
 use crate::check::{fix_all, Finding};
 use crate::cli::{root_settings, Overrides};
-use crate::document::{index_with_buffer, project_dir, project_headers};
+use crate::document::{buffer_index, project_dir, project_index, Layered};
 use crate::edit::Applicability;
-use crate::index::Header;
+use crate::index::ClassIndex;
 use crate::rules::Rule;
 use crate::settings::{Mode, Settings};
 use crate::FileResult;
@@ -111,16 +112,17 @@ struct Document {
 struct Server {
     sender: crossbeam_channel::Sender<Message>,
     documents: HashMap<Url, Document>,
-    /// Class headers of each project's files on disk, read once and again after a save.
-    projects: HashMap<PathBuf, Vec<Header>>,
+    /// The override index of each project's files on disk, built once and again after a
+    /// save.
+    projects: HashMap<PathBuf, Arc<ClassIndex>>,
 }
 
 /// A checked document.
 struct Checked {
     file: FileResult,
     settings: Settings,
-    /// The project's class headers it was checked against.
-    headers: Vec<Header>,
+    /// The project index it was checked against.
+    project: Arc<ClassIndex>,
     /// The editor's text differs from ours by a leading BOM, which we strip.
     bom: bool,
 }
@@ -257,16 +259,19 @@ impl Server {
         }
         let bytes = doc.text.as_bytes().to_vec();
         let bom = doc.text.starts_with('\u{feff}');
-        let headers = match project_dir(&path) {
-            Some(dir) => self
-                .projects
-                .entry(dir.clone())
-                .or_insert_with(|| project_headers(&dir, &settings, Some(&path)))
-                .clone(),
-            None => Vec::new(),
+        let project = match project_dir(&path) {
+            Some(dir) => Arc::clone(
+                self.projects
+                    .entry(dir.clone())
+                    .or_insert_with(|| Arc::new(project_index(&dir, &settings))),
+            ),
+            None => Arc::new(ClassIndex::default()),
         };
-        let index = index_with_buffer(headers.clone(), &path, &bytes);
-        let file = crate::run_text(path, bytes, &settings, &index);
+        let overrides = Layered {
+            buffer: buffer_index(&path, &bytes),
+            project: &project,
+        };
+        let file = crate::run_text(path, bytes, &settings, &overrides);
         // A syntax error mid-typing: the editor's Python server reports it, not us.
         if file.error.is_some() && file.findings.is_empty() {
             return None;
@@ -274,7 +279,7 @@ impl Server {
         Some(Checked {
             file,
             settings,
-            headers,
+            project,
             bom,
         })
     }
@@ -378,11 +383,13 @@ impl Server {
     }
 }
 
-/// The override index `fix_all` re-checks each pass with: the buffer over its project.
-fn index_for(checked: &Checked) -> crate::index::ClassIndex {
-    let path = &checked.file.path;
+/// What `fix_all` re-checks each pass with: the buffer over its project.
+fn index_for(checked: &Checked) -> Layered<'_> {
     let text = checked.file.source.as_ref().map_or("", |s| s.text.as_str());
-    index_with_buffer(checked.headers.clone(), path, text.as_bytes())
+    Layered {
+        buffer: buffer_index(&checked.file.path, text.as_bytes()),
+        project: &checked.project,
+    }
 }
 
 fn path_of(uri: &Url) -> Option<PathBuf> {

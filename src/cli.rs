@@ -50,6 +50,9 @@ pub enum Command {
 /// stateless methods to module-level functions. Without --write it only shows the diff.
 #[derive(Debug, Parser)]
 #[command(name = "picklefix", version, about, long_about)]
+// `picklefix --check server` checks a folder named `server`: only a bare `picklefix server`
+// starts the language server.
+#[command(args_conflicts_with_subcommands = true)]
 #[command(
     after_help = "Exit status: 0 clean (a dry run with diffs is clean too), 1 --check found something \
 (or --diff would change a file, or --exit-non-zero-on-fix and --write changed one), 2 a usage error or a \

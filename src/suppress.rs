@@ -226,6 +226,23 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any comment text is read without a panic, and code ranges slice it.
+        #[test]
+        fn any_comment_is_read(body in "[ #:,\\[\\]a-zA-Z0-9éü\t]{0,40}") {
+            for text in [format!("#{body}"), format!("# noqa{body}"), format!("# picklefix: ignore{body}")] {
+                for kind in [Kind::Noqa, Kind::Picklefix] {
+                    if let Some(Directive::Codes(codes)) = first_directive(&text, kind) {
+                        for r in codes {
+                            proptest::prop_assert!(text.get(r).is_some());
+                        }
+                    }
+                }
+                let _ = comment_suppresses(&text, Rule::Lambda);
+            }
+        }
+    }
+
     #[test]
     fn code_ranges_point_into_the_comment() {
         let c = "# noqa: E501,  PF001 why";

@@ -1272,3 +1272,18 @@ fn diff_from_a_subfolder_of_a_repository_applies_there() {
     pf(w.path(), &["--write", "classic.py"]);
     assert_eq!(read(&sub, "pkg/classic.py"), read(w.path(), "classic.py"));
 }
+
+#[test]
+fn a_folder_named_server_is_checked_after_a_flag() {
+    let d = tmp();
+    write(d.path(), "server/classic.py", CLASSIC);
+    for args in [&["--check", "server"][..], &["--check", "./server"][..]] {
+        let o = pf_with(d.path(), args, Some(b""), &[]);
+        assert_eq!(o.code, 1, "{args:?}: {o:#?}");
+        assert!(
+            o.stdout.starts_with("server/classic.py:14:34: PF001"),
+            "{}",
+            o.stdout
+        );
+    }
+}

@@ -3,7 +3,9 @@
 use std::ops::Range;
 
 use crate::edit::{apply_fixes, Applicability, Fix};
-use crate::judge::{classify, judge_method, Callable, MethodVerdict, Overrides};
+use crate::facts::FileFacts;
+use crate::hierarchy::{AnalysisScope, ProjectView};
+use crate::judge::{classify, judge_method, main_guard_only_name, Callable, MethodVerdict};
 use crate::matcher::{find_sites, Channel, Site};
 use crate::parse::{error_count, first_error, parse};
 use crate::resolve::{Module, StartMethod};
@@ -54,17 +56,24 @@ pub struct Finding {
 pub fn analyze(
     text: &str,
     settings: &Settings,
-    overrides: &dyn Overrides,
+    scope: &AnalysisScope,
 ) -> Result<Vec<Finding>, String> {
     let tree = parse(text).ok_or("the parser gave up")?;
     if let Some(at) = first_error(&tree) {
         let (row, col) = row_col(text, at);
         return Err(format!("syntax error at {row}:{col}; file left untouched"));
     }
-    let module = Module::build(tree.root_node(), text);
+    let mut module = Module::build(tree.root_node(), text);
+    let facts = FileFacts::from_module(
+        &module,
+        &scope.path,
+        scope.index.module_names_of(&scope.path),
+    );
+    let project = ProjectView::new(&scope.index, &scope.path, facts);
+    module.external = scope.external_names(&project);
     let mut findings = Vec::new();
     for site in find_sites(&module) {
-        if let Some(f) = judge_site(&module, &site, overrides) {
+        if let Some(f) = judge_site(&module, &site, &project) {
             if settings.rules.contains(&f.rule) && !suppressed(&module, f.range.start, f.rule) {
                 findings.push(f);
             }
@@ -73,7 +82,7 @@ pub fn analyze(
     Ok(findings)
 }
 
-fn judge_site(module: &Module, site: &Site, overrides: &dyn Overrides) -> Option<Finding> {
+fn judge_site(module: &Module, site: &Site, project: &ProjectView) -> Option<Finding> {
     let callable = classify(module, site.callable, site.scope, 0);
     let text = module.text(site.callable);
     let what = match &callable {
@@ -139,7 +148,7 @@ fn judge_site(module: &Module, site: &Site, overrides: &dyn Overrides) -> Option
                 "{what} handed to `{}`: pickles the whole `{class_name}` instance{startup_note}",
                 site.api
             );
-            match judge_method(module, class, &method, overrides) {
+            match judge_method(module, class, &method, project) {
                 MethodVerdict::Stateless(set) => {
                     let verdict = if set.read_attrs.is_empty() {
                         Verdict::Stateless
@@ -184,9 +193,12 @@ fn judge_site(module: &Module, site: &Site, overrides: &dyn Overrides) -> Option
                 "lambda handed to `{}` cannot be pickled{startup_note}",
                 site.api
             );
-            let plan = lift_lambda(module, lambda, site.scope, &site.api).or_else(|why| {
-                initializer_to_initargs(module, lambda, site.scope).map_err(|_| why)
-            });
+            let plan = match main_guard_only_name(module, lambda) {
+                Some(why) => Err(why),
+                None => lift_lambda(module, lambda, site.scope, &site.api).or_else(|why| {
+                    initializer_to_initargs(module, lambda, site.scope).map_err(|_| why)
+                }),
+            };
             planned(Rule::Lambda, message, plan, Verdict::Liftable)
         }
         Callable::LocalFunction { def, .. } => {
@@ -198,7 +210,10 @@ fn judge_site(module: &Module, site: &Site, overrides: &dyn Overrides) -> Option
                 .and_then(|d| module.scope_of_def(d))
                 .and_then(|s| module.scopes[s].parent);
             let lifted = match (def, def_scope) {
-                (Some(def), Some(scope)) => lift_local_function(module, def, scope),
+                (Some(def), Some(scope)) => match main_guard_only_name(module, def) {
+                    Some(why) => Err(why),
+                    None => lift_local_function(module, def, scope),
+                },
                 _ => Err("its definition was not found".to_string()),
             };
             planned(Rule::LocalFunction, message, lifted, Verdict::Liftable)
@@ -243,7 +258,7 @@ pub fn fix_all(
     original: &str,
     first: &[Finding],
     settings: &Settings,
-    overrides: &dyn Overrides,
+    scope: &AnalysisScope,
 ) -> Fixed {
     let min = settings.min_applicability();
     let mut current = original.to_string();
@@ -276,7 +291,7 @@ pub fn fix_all(
         }
         applied_total += applied.iter().filter(|a| **a).count();
         current = next;
-        findings = match analyze(&current, settings, overrides) {
+        findings = match analyze(&current, settings, scope) {
             Ok(f) => f,
             Err(e) => {
                 return Fixed {

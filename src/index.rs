@@ -1,33 +1,42 @@
-//! Cross-file override detection without parsing every file.
+//! The project index: what every Python file of a project says about classes and names,
+//! gathered cheaply and answered lazily.
 //!
-//! While files are read, a byte scan records every `class Name(Base, …):` header: name,
-//! base names (last dotted component) and where it is. Only when a hoist is judged does a
-//! query walk the subclasses of that class (transitively, by name) and scan just those
-//! class bodies for a `def method` or `method = …`. Names are matched loosely (a class of
-//! the same name elsewhere counts): a false "overridden" costs a fix, never correctness.
+//! While files are read, a byte scan records the class headers (name, base names), enough to
+//! know which files may subclass a class. Everything else is asked for only when a hoist is
+//! judged: the first question builds a per-file set of word hashes (every identifier-like run
+//! of bytes, strings and comments included, so a hit is a superset of real occurrences), and
+//! only the files that may hold an answer are parsed, with their facts cached. A run that
+//! judges no hoist pays for the header scan alone.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use memchr::memmem;
+use rayon::prelude::*;
 
-use crate::judge::Overrides;
+use crate::facts::{occurrences, FileFacts, Occurrence};
+use crate::parse::{first_error, parse};
+use crate::project::{module_names, ProjectRoot};
+use crate::resolve::Module;
+use crate::source::Source;
 
+pub type FileId = usize;
+
+type OccurrenceCache = HashMap<(FileId, String), Arc<Vec<Occurrence>>>;
+
+/// A class header found by the byte scan: a hint, verified by parsing before it is used.
 #[derive(Debug, Clone)]
 pub struct Header {
     pub name: String,
+    /// Last dotted component of each base (`pkg.Base[T]` → `Base`).
     pub bases: Vec<String>,
-    pub path: Arc<PathBuf>,
-    /// Byte offset of the `class` keyword.
-    pub offset: usize,
 }
 
-/// Scan `bytes` for class headers.
-pub fn scan(bytes: &[u8], path: &Arc<PathBuf>) -> Vec<Header> {
+/// Scan `bytes` for `class Name(Base, …):` headers at the start of a line.
+pub fn scan(bytes: &[u8]) -> Vec<Header> {
     let mut out = Vec::new();
     for at in memmem::find_iter(bytes, b"class") {
-        // At the start of a line, after indentation only.
         let line_start = bytes[..at]
             .iter()
             .rposition(|&b| b == b'\n')
@@ -46,10 +55,7 @@ pub fn scan(bytes: &[u8], path: &Arc<PathBuf>) -> Vec<Header> {
             i += 1;
         }
         let name_start = i;
-        while bytes
-            .get(i)
-            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80)
-        {
+        while bytes.get(i).is_some_and(|&b| is_word_byte(b)) {
             i += 1;
         }
         if i == name_start {
@@ -64,9 +70,7 @@ pub fn scan(bytes: &[u8], path: &Arc<PathBuf>) -> Vec<Header> {
             let mut depth = 0usize;
             let mut current = Vec::new();
             let limit = (i + 4096).min(bytes.len());
-            let mut j = i;
-            while j < limit {
-                let b = bytes[j];
+            for &b in &bytes[i..limit] {
                 match b {
                     b'(' | b'[' | b'{' => {
                         depth += 1;
@@ -88,17 +92,41 @@ pub fn scan(bytes: &[u8], path: &Arc<PathBuf>) -> Vec<Header> {
                     }
                     _ => current.push(b),
                 }
-                j += 1;
             }
         }
-        out.push(Header {
-            name,
-            bases,
-            path: Arc::clone(path),
-            offset: at,
-        });
+        out.push(Header { name, bases });
     }
     out
+}
+
+/// What the first read of a file records for the index.
+#[derive(Debug, Clone)]
+pub struct FileScan {
+    pub path: PathBuf,
+    pub headers: Vec<Header>,
+    /// `from … import *` somewhere in the bytes.
+    pub star_import: bool,
+}
+
+impl FileScan {
+    pub fn of(path: PathBuf, bytes: &[u8]) -> FileScan {
+        FileScan {
+            path,
+            headers: scan(bytes),
+            star_import: has_star_import(bytes),
+        }
+    }
+}
+
+fn has_star_import(bytes: &[u8]) -> bool {
+    memmem::find_iter(bytes, b"import").any(|at| {
+        let rest = &bytes[at + 6..];
+        let skipped = rest
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t' || b == b'(')
+            .count();
+        skipped > 0 && rest.get(skipped) == Some(&b'*')
+    })
 }
 
 /// `pkg.mod.Base[T]` → `Base`; keyword arguments (`metaclass=M`) are not bases.
@@ -113,120 +141,249 @@ fn base_name(raw: &[u8]) -> Option<String> {
     (!last.is_empty()).then(|| last.to_string())
 }
 
-/// Does the class body starting at the header `offset` define `method`?
-fn body_defines(bytes: &[u8], offset: usize, method: &str) -> bool {
-    let text = String::from_utf8_lossy(&bytes[offset..]);
-    let mut lines = text.lines();
-    let Some(header) = lines.next() else {
-        return false;
-    };
-    let class_indent = indent_of(header);
-    // Skip the rest of a multi-line header (bases spanning lines).
-    let mut in_header = !header.trim_end().ends_with(':') && header.contains('(');
-    for line in lines {
-        let trimmed = line.trim_start();
-        if in_header {
-            if trimmed.trim_end().ends_with(':') {
-                in_header = false;
-            }
-            continue;
-        }
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        if indent_of(line) <= class_indent {
-            return false;
-        }
-        let rest = trimmed.strip_prefix("async ").unwrap_or(trimmed);
-        if let Some(after) = rest.strip_prefix("def ") {
-            if after.trim_start().starts_with(method)
-                && after.trim_start()[method.len()..]
-                    .trim_start()
-                    .starts_with('(')
-            {
-                return true;
-            }
-        }
-        if let Some(after) = trimmed.strip_prefix(method) {
-            let after = after.trim_start();
-            if (after.starts_with('=') && !after.starts_with("==")) || after.starts_with(':') {
-                return true;
-            }
-        }
-    }
-    false
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
-fn indent_of(line: &str) -> usize {
-    line.len() - line.trim_start().len()
+fn word_hash(word: &[u8]) -> u64 {
+    // FNV-1a: collisions only cost a parse.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in word {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
-/// Every class header of the run, by base name.
-#[derive(Default)]
-pub struct ClassIndex {
-    subclasses: HashMap<String, Vec<Header>>,
-    files: Mutex<HashMap<PathBuf, Arc<Vec<u8>>>>,
-}
-
-impl ClassIndex {
-    pub fn new(headers: impl IntoIterator<Item = Header>) -> ClassIndex {
-        let mut subclasses: HashMap<String, Vec<Header>> = HashMap::new();
-        for h in headers {
-            for b in &h.bases {
-                subclasses.entry(b.clone()).or_default().push(h.clone());
+/// Sorted, deduplicated hashes of every identifier-like word in `bytes`.
+fn word_set(bytes: &[u8]) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if is_word_byte(bytes[i]) {
+            let start = i;
+            while i < bytes.len() && is_word_byte(bytes[i]) {
+                i += 1;
             }
-        }
-        ClassIndex {
-            subclasses,
-            files: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Use `bytes` as the content of `path`: a buffer that is not on disk (stdin, an
-    /// editor's unsaved text), whose headers were scanned from the same bytes.
-    pub fn preload(&self, path: &Path, bytes: Vec<u8>) {
-        if let Ok(mut files) = self.files.lock() {
-            files.insert(path.to_path_buf(), Arc::new(bytes));
+            if !bytes[start].is_ascii_digit() {
+                out.push(word_hash(&bytes[start..i]));
+            }
+        } else {
+            i += 1;
         }
     }
-
-    fn bytes_of(&self, path: &Path) -> Option<Arc<Vec<u8>>> {
-        let mut files = self.files.lock().ok()?;
-        if let Some(b) = files.get(path) {
-            return Some(Arc::clone(b));
-        }
-        let bytes = Arc::new(std::fs::read(path).ok()?);
-        files.insert(path.to_path_buf(), Arc::clone(&bytes));
-        Some(bytes)
-    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
-impl Overrides for ClassIndex {
-    fn overridden_by(&self, class: &str, method: &str) -> Option<String> {
-        let mut queue = vec![class.to_string()];
-        let mut seen = HashSet::new();
-        while let Some(name) = queue.pop() {
-            if !seen.insert(name.clone()) {
+/// Every Python file of one project, and what has been learnt about them.
+pub struct ProjectIndex {
+    pub root: Option<ProjectRoot>,
+    files: Vec<PathBuf>,
+    ids: HashMap<PathBuf, FileId>,
+    /// Dotted module name (every suffix form) → files importable under it.
+    modules: HashMap<String, Vec<FileId>>,
+    /// Base name → files with a header naming it.
+    subclass_files: HashMap<String, Vec<FileId>>,
+    star_importing: Vec<FileId>,
+    words: OnceLock<Vec<Vec<u64>>>,
+    facts: Mutex<HashMap<FileId, Option<Arc<FileFacts>>>>,
+    occurrences: Mutex<OccurrenceCache>,
+}
+
+impl ProjectIndex {
+    /// No project: only the module itself is known.
+    pub fn empty() -> ProjectIndex {
+        ProjectIndex::new(None, Vec::new())
+    }
+
+    /// `files`: canonical paths with the headers their bytes hold.
+    pub fn new(root: Option<ProjectRoot>, files: Vec<FileScan>) -> ProjectIndex {
+        let mut subclass_files: HashMap<String, Vec<FileId>> = HashMap::new();
+        let mut star_importing = Vec::new();
+        let mut paths = Vec::with_capacity(files.len());
+        let mut ids = HashMap::with_capacity(files.len());
+        let mut modules: HashMap<String, Vec<FileId>> = HashMap::new();
+        for (id, scanned) in files.into_iter().enumerate() {
+            let FileScan {
+                path,
+                headers,
+                star_import,
+            } = scanned;
+            if star_import {
+                star_importing.push(id);
+            }
+            if let Some(r) = &root {
+                for name in module_names(&r.path, &path) {
+                    modules.entry(name).or_default().push(id);
+                }
+            }
+            for h in headers {
+                for b in h.bases {
+                    let list = subclass_files.entry(b).or_default();
+                    if list.last() != Some(&id) {
+                        list.push(id);
+                    }
+                }
+            }
+            ids.insert(path.clone(), id);
+            paths.push(path);
+        }
+        ProjectIndex {
+            root,
+            files: paths,
+            ids,
+            modules,
+            subclass_files,
+            star_importing,
+            words: OnceLock::new(),
+            facts: Mutex::new(HashMap::new()),
+            occurrences: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn file_id(&self, canonical: &Path) -> Option<FileId> {
+        self.ids.get(canonical).copied()
+    }
+
+    pub fn path(&self, id: FileId) -> &Path {
+        &self.files[id]
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn module_names_of(&self, path: &Path) -> Vec<String> {
+        match &self.root {
+            Some(r) => module_names(&r.path, path),
+            None => Vec::new(),
+        }
+    }
+
+    /// Files importable as `module` (any suffix form of their path).
+    pub fn files_importable_as(&self, module: &str) -> &[FileId] {
+        self.modules.get(module).map_or(&[], Vec::as_slice)
+    }
+
+    /// Files whose headers name `base` as a base class (by last dotted component).
+    pub fn files_subclassing(&self, base: &str) -> &[FileId] {
+        self.subclass_files.get(base).map_or(&[], Vec::as_slice)
+    }
+
+    fn words(&self) -> &Vec<Vec<u64>> {
+        self.words.get_or_init(|| {
+            self.files
+                .par_iter()
+                .map(|p| std::fs::read(p).map(|b| word_set(&b)).unwrap_or_default())
+                .collect()
+        })
+    }
+
+    /// Files that may contain `word` (a superset: hash collisions, comments, strings).
+    /// A file that could not be read counts as containing it.
+    pub fn files_with_word(&self, word: &str) -> Vec<FileId> {
+        let h = word_hash(word.as_bytes());
+        self.words()
+            .iter()
+            .enumerate()
+            .filter(|(_, set)| set.is_empty() || set.binary_search(&h).is_ok())
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// Parsed facts about a file; `None` when it cannot be read or parsed.
+    pub fn facts(&self, id: FileId) -> Option<Arc<FileFacts>> {
+        if let Some(f) = self.facts.lock().ok()?.get(&id) {
+            return f.clone();
+        }
+        let computed = self.with_module(id, |module, path| {
+            Arc::new(FileFacts::from_module(
+                module,
+                path,
+                self.module_names_of(path),
+            ))
+        });
+        if let Ok(mut cache) = self.facts.lock() {
+            cache.insert(id, computed.clone());
+        }
+        computed
+    }
+
+    /// Every occurrence of `name` in file `id`; `None` when the file cannot be read or parsed
+    /// (then nothing about it can be accounted for).
+    pub fn occurrences(&self, id: FileId, name: &str) -> Option<Arc<Vec<Occurrence>>> {
+        let key = (id, name.to_string());
+        if let Some(o) = self.occurrences.lock().ok()?.get(&key) {
+            return Some(Arc::clone(o));
+        }
+        let found = self.with_module(id, |module, _| Arc::new(occurrences(module, name)))?;
+        if let Ok(mut cache) = self.occurrences.lock() {
+            cache.insert(key, Arc::clone(&found));
+        }
+        Some(found)
+    }
+
+    fn with_module<T>(&self, id: FileId, f: impl FnOnce(&Module, &Path) -> T) -> Option<T> {
+        let path = self.files.get(id)?;
+        let bytes = std::fs::read(path).ok()?;
+        let source = Source::decode(&bytes).ok()?;
+        let tree = parse(&source.text)?;
+        if first_error(&tree).is_some() {
+            return None;
+        }
+        let module = Module::build(tree.root_node(), &source.text);
+        Some(f(&module, path))
+    }
+
+    /// Every file (but `except`) that star-imports one of `modules`.
+    pub fn star_importers(&self, modules: &[String], except: Option<FileId>) -> Vec<FileId> {
+        let mut out = Vec::new();
+        for &id in &self.star_importing {
+            if Some(id) == except {
                 continue;
             }
-            for h in self.subclasses.get(&name).into_iter().flatten() {
-                let Some(bytes) = self.bytes_of(&h.path) else {
-                    // Unreadable now: assume the worst.
-                    return Some(format!("`{}` in {}", h.name, h.path.display()));
-                };
-                if body_defines(&bytes, h.offset, method) {
-                    let line = bytes[..h.offset.min(bytes.len())]
-                        .iter()
-                        .filter(|&&b| b == b'\n')
-                        .count()
-                        + 1;
-                    return Some(format!("`{}` ({}:{line})", h.name, h.path.display()));
-                }
-                queue.push(h.name.clone());
+            let Some(facts) = self.facts(id) else {
+                continue;
+            };
+            if facts.star_imports.iter().any(|s| {
+                modules
+                    .iter()
+                    .any(|m| m == s || m.ends_with(&format!(".{s}")))
+            }) {
+                out.push(id);
             }
         }
-        None
+        out
     }
+}
+
+/// Other files of the project that name `word` (as a word), with the first line it is on.
+pub fn first_line_with(index: &ProjectIndex, id: FileId, word: &str) -> Option<usize> {
+    let bytes = std::fs::read(index.path(id)).ok()?;
+    let w = word.as_bytes();
+    memmem::find_iter(&bytes, w)
+        .find(|&at| {
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(at + w.len()).copied();
+            !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
+        })
+        .map(|at| bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1)
+}
+
+/// Canonical form of a path, for comparing spellings of one file.
+pub fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The unique words of a text, for tests and tools.
+pub fn distinct_words(bytes: &[u8]) -> HashSet<u64> {
+    word_set(bytes).into_iter().collect()
 }
 
 #[cfg(test)]
@@ -234,36 +391,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scans_headers_and_finds_overrides() {
-        let a = Arc::new(PathBuf::from("a.py"));
-        let src = b"class Base(object):\n    def work(self):\n        pass\n\nclass Mid(pkg.Base, metaclass=M):\n    x = 1\n\nclass Leaf(\n    Mid,\n):\n    def work(self):\n        return 2\n";
-        let headers = scan(src, &a);
-        let names: Vec<_> = headers
-            .iter()
-            .map(|h| (h.name.as_str(), h.bases.clone()))
-            .collect();
-        assert_eq!(names[0], ("Base", vec!["object".to_string()]));
-        assert_eq!(names[1], ("Mid", vec!["Base".to_string()]));
-        assert_eq!(names[2], ("Leaf", vec!["Mid".to_string()]));
-        assert!(body_defines(src, headers[2].offset, "work"));
-        assert!(!body_defines(src, headers[1].offset, "work"));
-        assert!(body_defines(src, headers[1].offset, "x"));
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.py");
-        std::fs::write(&path, src).unwrap();
-        let p = Arc::new(path);
-        let index = ClassIndex::new(scan(src, &p));
-        assert!(index
-            .overridden_by("Base", "work")
-            .unwrap()
-            .contains("Leaf"));
-        assert!(index.overridden_by("Base", "other").is_none());
-        assert!(index.overridden_by("Leaf", "work").is_none());
+    fn scans_headers() {
+        let src = b"class Base(object):\n    pass\nclass Mid(pkg.Base, metaclass=M):\n    x = 1\nclass Leaf(\n    Mid,\n):\n    pass\nx = subclass (1)\nmyclass Foo:\n";
+        let names: Vec<_> = scan(src).into_iter().map(|h| (h.name, h.bases)).collect();
+        assert_eq!(
+            names,
+            vec![
+                ("Base".to_string(), vec!["object".to_string()]),
+                ("Mid".to_string(), vec!["Base".to_string()]),
+                ("Leaf".to_string(), vec!["Mid".to_string()]),
+            ]
+        );
     }
 
     #[test]
-    fn ignores_class_inside_words() {
-        let p = Arc::new(PathBuf::from("x.py"));
-        assert!(scan(b"x = subclass (1)\nmyclass Foo:\n", &p).is_empty());
+    fn words_find_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.py");
+        let b = dir.path().join("b.py");
+        std::fs::write(&a, "x = W()._square(3)\n").unwrap();
+        std::fs::write(&b, "y = '_squares'\n").unwrap();
+        let scan = |p: &PathBuf| FileScan::of(p.clone(), &std::fs::read(p).unwrap());
+        let index = ProjectIndex::new(None, vec![scan(&a), scan(&b)]);
+        assert!(has_star_import(b"from x import *\n") && has_star_import(b"from x import (*"));
+        assert!(!has_star_import(b"import os\nx = a * b\n"));
+        assert_eq!(index.files_with_word("_square"), vec![0]);
+        assert_eq!(index.files_with_word("_squares"), vec![1]);
+        assert_eq!(first_line_with(&index, 0, "_square"), Some(1));
+        assert!(distinct_words(b"a b a").len() == 2);
     }
 }

@@ -9,24 +9,12 @@ use std::collections::{BTreeSet, HashSet};
 
 use tree_sitter::Node;
 
-use crate::parse::{call_args, descendants, named_children, strip_parens};
+use crate::facts::OccurrenceKind;
+use crate::hierarchy::{display, ClassKey, ClassRef, ProjectView};
+use crate::parse::{call_args, descendants, named_children, string_value, strip_parens};
 use crate::resolve::{
     first_param_ident, Binding, BindingValue, ClassId, Module, ScopeId, ScopeKind, MODULE_SCOPE,
 };
-
-/// Cross-file knowledge: is `Class.method` overridden by a subclass anywhere in the run?
-pub trait Overrides: Sync {
-    /// A description of the overriding class (`Sub in pkg/mod.py`), if any.
-    fn overridden_by(&self, class: &str, method: &str) -> Option<String>;
-}
-
-/// No other files: only what the module itself shows.
-pub struct NoOverrides;
-impl Overrides for NoOverrides {
-    fn overridden_by(&self, _: &str, _: &str) -> Option<String> {
-        None
-    }
-}
 
 #[derive(Debug, Clone)]
 pub enum Callable<'t> {
@@ -221,6 +209,8 @@ fn bound_or_fine<'t>(
     }
     match defs.last() {
         Some(m) if m.is_staticmethod() || m.is_classmethod() => Callable::Fine,
+        // `m = staticmethod(m)` later in the body: the kind comes from the rebinding.
+        Some(m) if rebound_as_descriptor(module, class, method, m.def.end_byte()) => Callable::Fine,
         Some(_) => Callable::BoundMethod {
             class,
             method: method.to_string(),
@@ -254,6 +244,31 @@ fn bound_or_fine<'t>(
     }
 }
 
+/// Is `method` rebound after `after` in the class body as `staticmethod(...)` or
+/// `classmethod(...)`? (Both pickle by qualified name.)
+fn rebound_as_descriptor(module: &Module, class: ClassId, method: &str, after: usize) -> bool {
+    let scope = module.classes[class].scope;
+    let last = module.scopes[scope]
+        .bindings
+        .iter()
+        .rfind(|b| b.name == method && b.at >= after);
+    let Some(Binding {
+        value: BindingValue::Value(v),
+        ..
+    }) = last
+    else {
+        return false;
+    };
+    let v = strip_parens(*v);
+    v.kind() == "call"
+        && v.child_by_field_name("function").is_some_and(|f| {
+            matches!(
+                module.text(f),
+                "staticmethod" | "classmethod" | "builtins.staticmethod" | "builtins.classmethod"
+            )
+        })
+}
+
 /// The result of judging a bound method for a hoist.
 #[derive(Debug)]
 pub enum MethodVerdict<'t> {
@@ -277,6 +292,9 @@ pub struct HoistSet<'t> {
     pub read_attrs: Vec<String>,
     /// The `self.x` nodes for those reads (become plain `x`).
     pub read_nodes: Vec<Node<'t>>,
+    /// Methods that must stay as wrappers whatever the module shows: their names occur in
+    /// another file, a base outside the project may call them, or they override a base's.
+    pub keep: BTreeSet<String>,
 }
 
 const PICKLE_HOOKS: &[&str] = &[
@@ -288,37 +306,34 @@ const PICKLE_HOOKS: &[&str] = &[
     "__getnewargs_ex__",
 ];
 
+/// Judge `self.method` of `class` for a hoist. A hoist is *allowed* only when every
+/// occurrence of every moved name in the project, and every way the bodies can reach the
+/// instance or the class, is accounted for; the first thing that is not is the reason.
 pub fn judge_method<'t>(
     module: &Module<'t>,
     class: ClassId,
     method: &str,
-    overrides: &dyn Overrides,
+    project: &ProjectView,
 ) -> MethodVerdict<'t> {
+    let refused = |reason: String| MethodVerdict::Refused { reason };
     let c = &module.classes[class];
     if c.parent_scope != MODULE_SCOPE {
-        return MethodVerdict::Refused {
-            reason: format!(
-                "`{}` is a nested class; only module-level classes are rewritten",
-                c.name
-            ),
-        };
+        return refused(format!(
+            "`{}` is a nested class; only module-level classes are rewritten",
+            c.name
+        ));
     }
-    if c.base_names.iter().any(|b| b == "Protocol") {
-        return MethodVerdict::Refused {
-            reason: format!("`{}` is a typing.Protocol", c.name),
-        };
+    if let Err(reason) = class_decorators_allowed(module, class) {
+        return refused(reason);
     }
-    if let Some(hook) = PICKLE_HOOKS
-        .iter()
-        .find(|h| c.methods_named(h).next().is_some())
-    {
-        return MethodVerdict::Refused {
-            reason: format!(
-                "`{}` defines `{hook}`: its author controls how it pickles",
-                c.name
-            ),
-        };
-    }
+    let key = ClassKey {
+        file: project.own_id,
+        class,
+    };
+    let family = match Family::of(project, key) {
+        Ok(f) => f,
+        Err(reason) => return refused(reason),
+    };
     let mut queue = vec![method.to_string()];
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut set = HoistSet {
@@ -327,7 +342,11 @@ pub fn judge_method<'t>(
         to_class_attr: Vec::new(),
         read_attrs: Vec::new(),
         read_nodes: Vec::new(),
+        keep: BTreeSet::new(),
     };
+    // Every name whose lookup through the instance the fix replaces: moved methods and the
+    // static helpers that become `Class.helper`.
+    let mut resolved_names: Vec<String> = Vec::new();
     while let Some(name) = queue.pop() {
         if !seen.insert(name.clone()) {
             continue;
@@ -345,42 +364,28 @@ pub fn judge_method<'t>(
             .map(|(i, _)| i)
             .collect();
         let [index] = defs[..] else {
-            return MethodVerdict::Refused {
-                reason: format!(
-                    "`{name}` is defined {} times in `{}`{via}",
-                    defs.len(),
-                    c.name
-                ),
-            };
+            return refused(format!(
+                "`{name}` is defined {} times in `{}`{via}",
+                defs.len(),
+                c.name
+            ));
         };
         let m = &c.methods[index];
         if let Some(d) = m.decorators.first() {
-            return MethodVerdict::Refused {
-                reason: format!("`{name}` is decorated with `@{d}`{via}"),
-            };
+            return refused(format!("`{name}` is decorated with `@{d}`{via}"));
         }
         let Some(self_name) = m.first_param.clone() else {
-            return MethodVerdict::Refused {
-                reason: format!("`{name}` has no plain `self` parameter{via}"),
-            };
+            return refused(format!("`{name}` has no plain `self` parameter{via}"));
         };
-        if let Some(by) = overrides.overridden_by(&c.name, &name) {
-            return MethodVerdict::Refused {
-                reason: format!("`{}.{name}` is overridden by {by}{via}", c.name),
-            };
-        }
         if is_placeholder(module, m.def) {
-            return MethodVerdict::Refused {
-                reason: format!(
-                    "`{name}` only raises NotImplementedError: it is meant to be overridden{via}"
-                ),
-            };
+            return refused(format!(
+                "`{name}` only raises NotImplementedError: it is meant to be overridden{via}"
+            ));
         }
         if let Some(reason) = class_scoped_signature(module, class, m.def) {
-            return MethodVerdict::Refused {
-                reason: format!("{reason}{via}"),
-            };
+            return refused(format!("{reason}{via}"));
         }
+        resolved_names.push(name.clone());
         let Some(body) = m.def.child_by_field_name("body") else {
             continue;
         };
@@ -395,6 +400,14 @@ pub fn judge_method<'t>(
                         continue;
                     };
                     let attr_name = module.text(attr);
+                    if let Some(what) = FRAME_ATTRIBUTES.iter().find(|a| **a == attr_name) {
+                        return MethodVerdict::Stateful {
+                            reason: format!(
+                                "`{name}` uses `.{what}` (line {}): it can reach the instance through a frame",
+                                node.start_position().row + 1
+                            ),
+                        };
+                    }
                     if obj.kind() != "identifier" || module.text(obj) != self_name {
                         if is_mangled(attr_name) {
                             return refused_mangled(attr_name, &via);
@@ -406,7 +419,19 @@ pub fn judge_method<'t>(
                     let targets: Vec<_> = c.methods_named(attr_name).collect();
                     match targets.last() {
                         Some(t) if t.is_instance_method() => queue.push(attr_name.to_string()),
-                        Some(_) => set.to_class_attr.push(node),
+                        Some(t) if t.is_classmethod() => {
+                            return MethodVerdict::Stateful {
+                                reason: format!(
+                                    "`{name}` calls the classmethod `{self_name}.{attr_name}` (line {line}): it uses the instance's class"
+                                ),
+                            }
+                        }
+                        Some(_) => {
+                            set.to_class_attr.push(node);
+                            if !resolved_names.iter().any(|n| n == attr_name) {
+                                resolved_names.push(attr_name.to_string());
+                            }
+                        }
                         None if name == method
                             && !is_write_target(node)
                             && set_only_in_init(module, class, attr_name) =>
@@ -432,19 +457,21 @@ pub fn judge_method<'t>(
                 }
                 "identifier" => {
                     let t = module.text(node);
+                    let line = node.start_position().row + 1;
                     if t == self_name && !handled.contains(&node.id()) {
                         return MethodVerdict::Stateful {
-                            reason: format!(
-                                "`{name}` uses `{self_name}` itself (line {})",
-                                node.start_position().row + 1
-                            ),
+                            reason: format!("`{name}` uses `{self_name}` itself (line {line})"),
                         };
                     }
                     if t == "super" || t == "__class__" {
                         return MethodVerdict::Stateful {
+                            reason: format!("`{name}` uses `{t}` (line {line})"),
+                        };
+                    }
+                    if FRAME_BUILTINS.contains(&t) && is_builtin_use(module, node) {
+                        return MethodVerdict::Stateful {
                             reason: format!(
-                                "`{name}` uses `{t}` (line {})",
-                                node.start_position().row + 1
+                                "`{name}` calls `{t}` (line {line}): it can reach the instance without naming `{self_name}`"
                             ),
                         };
                     }
@@ -457,6 +484,27 @@ pub fn judge_method<'t>(
         }
         set.methods.push(index);
     }
+    for name in &resolved_names {
+        if let Err(reason) = family.resolves_here(project, name) {
+            return refused(reason);
+        }
+        if let Err(reason) = own_occurrences_accounted(module, class, name) {
+            return refused(reason);
+        }
+        match elsewhere(project, name) {
+            Ok(true) => {
+                set.keep.insert(name.clone());
+            }
+            Ok(false) => {}
+            Err(reason) => return refused(reason),
+        }
+        if family.library_base || family.ancestors_define.contains(name) {
+            set.keep.insert(name.clone());
+        }
+    }
+    if let Err(reason) = dynamic_attribute_access(module, class, &resolved_names) {
+        return refused(reason);
+    }
     // The judged method first, then helpers in source order.
     let first = set
         .methods
@@ -468,6 +516,441 @@ pub fn judge_method<'t>(
         set.methods.insert(0, f);
     }
     MethodVerdict::Stateless(set)
+}
+
+/// Attributes that lead from a frame or traceback to its locals (`self` among them).
+const FRAME_ATTRIBUTES: &[&str] = &[
+    "_getframe",
+    "currentframe",
+    "getouterframes",
+    "getinnerframes",
+    "f_back",
+    "f_locals",
+    "tb_frame",
+];
+
+/// Builtins that see the caller's local names without naming them.
+const FRAME_BUILTINS: &[&str] = &["locals", "vars", "eval", "exec", "breakpoint", "dir"];
+
+/// `name` is not bound anywhere the lookup reaches: the builtin.
+fn is_builtin_use(module: &Module, ident: Node) -> bool {
+    let scope = module
+        .identifiers
+        .iter()
+        .find(|(n, _)| n.id() == ident.id())
+        .map(|(_, s)| *s);
+    match scope {
+        Some(s) => module
+            .lookup(s, module.text(ident), ident.start_byte())
+            .is_none(),
+        None => true,
+    }
+}
+
+/// What the project says about a class: its linearisation and its subclasses'.
+struct Family {
+    /// A base outside the project: it may call any method by name.
+    library_base: bool,
+    /// Names defined by project ancestors after the class in its MRO (the class overrides).
+    ancestors_define: HashSet<String>,
+    /// Every project subclass with its linearisation.
+    descendants: Vec<(ClassKey, Vec<ClassRef>)>,
+    key: ClassKey,
+}
+
+/// Class-level hooks that change how attributes are found, bound or created.
+const LOOKUP_HOOKS: &[&str] = &["__getattribute__", "__init_subclass__"];
+
+impl Family {
+    fn of(project: &ProjectView, key: ClassKey) -> Result<Family, String> {
+        let mro = project.mro(key)?;
+        let mut library_base = false;
+        let mut ancestors_define = HashSet::new();
+        for (i, entry) in mro.iter().enumerate() {
+            match entry {
+                ClassRef::Known(k) => {
+                    let (facts, idx) = project.class(*k).ok_or("a base class could not be read")?;
+                    let c = &facts.classes[idx];
+                    let at = project.where_is(*k);
+                    if let Some(kw) = c.keywords.first() {
+                        return Err(format!(
+                            "`{}` ({at}) is created with `{kw}=`: a metaclass or `__init_subclass__` may wrap or replace its methods",
+                            c.name
+                        ));
+                    }
+                    if let Some(hook) = PICKLE_HOOKS.iter().find(|h| c.defines.contains(**h)) {
+                        return Err(format!(
+                            "`{}` ({at}) defines `{hook}`: its author controls how it pickles",
+                            c.name
+                        ));
+                    }
+                    if let Some(hook) = LOOKUP_HOOKS.iter().find(|h| c.defines.contains(**h)) {
+                        return Err(format!(
+                            "`{}` ({at}) defines `{hook}`: it changes how methods are found or bound",
+                            c.name
+                        ));
+                    }
+                    if i > 0 {
+                        ancestors_define.extend(c.defines.iter().cloned());
+                    }
+                }
+                ClassRef::External(q) => {
+                    if q.ends_with("Protocol") {
+                        return Err(format!("`{}` is a typing.Protocol", project.name_of(key)));
+                    }
+                    if q != "object" {
+                        library_base = true;
+                    }
+                }
+                ClassRef::Unknown(text) => {
+                    return Err(format!(
+                        "`{}` ({}) derives from `{}`, which picklefix cannot resolve",
+                        project.name_of(key),
+                        project.where_is(key),
+                        text.trim_matches('"')
+                    ));
+                }
+            }
+        }
+        let mut descendants = Vec::new();
+        for d in project.descendants(key) {
+            let mro = project.mro(d)?;
+            if let Some((facts, idx)) = project.class(d) {
+                let c = &facts.classes[idx];
+                if let Some(kw) = c.keywords.first() {
+                    return Err(format!(
+                        "subclass `{}` ({}) is created with `{kw}=`: a metaclass may wrap inherited methods",
+                        c.name,
+                        project.where_is(d)
+                    ));
+                }
+                if let Some(dec) = c.decorators.iter().find(|d| !is_known_class_decorator(d)) {
+                    return Err(format!(
+                        "subclass `{}` ({}) is decorated with `@{dec}`, which may wrap inherited methods",
+                        c.name,
+                        project.where_is(d)
+                    ));
+                }
+            }
+            descendants.push((d, mro));
+        }
+        Ok(Family {
+            library_base,
+            ancestors_define,
+            descendants,
+            key,
+        })
+    }
+
+    /// For every project subclass, `instance.name` must still find the class's own `name`.
+    fn resolves_here(&self, project: &ProjectView, name: &str) -> Result<(), String> {
+        let own = ClassRef::Known(self.key);
+        let class_name = project.name_of(self.key);
+        for (d, mro) in &self.descendants {
+            let d_name = project.name_of(*d);
+            let d_at = project.where_is(*d);
+            for entry in mro.iter().take_while(|e| **e != own) {
+                match entry {
+                    ClassRef::Known(k) => {
+                        let Some((facts, idx)) = project.class(*k) else {
+                            return Err(format!(
+                                "`{d_name}` ({d_at}) has a base that could not be read"
+                            ));
+                        };
+                        let c = &facts.classes[idx];
+                        if c.defines.contains(name) || c.defines.contains("__getattribute__") {
+                            let what = if c.defines.contains(name) {
+                                name
+                            } else {
+                                "__getattribute__"
+                            };
+                            return Err(if k == d && what == name {
+                                format!(
+                                    "`{class_name}.{name}` is overridden by `{d_name}` ({d_at})"
+                                )
+                            } else if k == d {
+                                format!("subclass `{d_name}` ({d_at}) defines `{what}`")
+                            } else {
+                                format!(
+                                    "`{d_name}` ({d_at}) gets `{what}` from `{}` ({}), ahead of `{class_name}` in its MRO",
+                                    c.name,
+                                    project.where_is(*k)
+                                )
+                            });
+                        }
+                    }
+                    ClassRef::External(q) if q == "object" => {}
+                    ClassRef::External(q) | ClassRef::Unknown(q) => {
+                        return Err(format!(
+                            "`{d_name}` ({d_at}) inherits from `{q}` ahead of `{class_name}`; picklefix cannot see whether it defines `{name}`"
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Class decorators that never touch methods; any other may wrap them, so the class is
+/// refused — unless it is a function of this module that returns the class it gets and
+/// never writes to it.
+fn class_decorators_allowed(module: &Module, class: ClassId) -> Result<(), String> {
+    let c = &module.classes[class];
+    if c.stmt.kind() != "decorated_definition" {
+        return Ok(());
+    }
+    for d in named_children(c.stmt)
+        .into_iter()
+        .filter(|d| d.kind() == "decorator")
+    {
+        let Some(expr) = d.named_child(0) else {
+            continue;
+        };
+        let callee = if expr.kind() == "call" {
+            expr.child_by_field_name("function").unwrap_or(expr)
+        } else {
+            expr
+        };
+        let name = module.text(callee);
+        if is_known_class_decorator(name) || is_registering_decorator(module, callee) {
+            continue;
+        }
+        return Err(format!(
+            "`{}` is decorated with `@{name}` (line {}), which may wrap or replace its methods",
+            c.name,
+            d.start_position().row + 1
+        ));
+    }
+    Ok(())
+}
+
+fn is_known_class_decorator(name: &str) -> bool {
+    const KNOWN: &[&str] = &[
+        "dataclass",
+        "dataclasses.dataclass",
+        "total_ordering",
+        "functools.total_ordering",
+        "final",
+        "typing.final",
+        "unique",
+        "enum.unique",
+        "runtime_checkable",
+        "typing.runtime_checkable",
+        "attr.s",
+        "attr.attrs",
+        "attr.define",
+        "attr.frozen",
+        "attrs.define",
+        "attrs.frozen",
+        "attrs.mutable",
+    ];
+    KNOWN.contains(&name)
+}
+
+/// A module-level `def deco(cls): …; return cls` whose body never stores on `cls`.
+fn is_registering_decorator(module: &Module, callee: Node) -> bool {
+    if callee.kind() != "identifier" {
+        return false;
+    }
+    let Some((scope, binding)) =
+        module.lookup(MODULE_SCOPE, module.text(callee), callee.start_byte())
+    else {
+        return false;
+    };
+    let (MODULE_SCOPE, BindingValue::Function(def)) = (scope, &binding.value) else {
+        return false;
+    };
+    let Some(param) = def
+        .child_by_field_name("parameters")
+        .and_then(|p| named_children(p).into_iter().next())
+        .and_then(first_param_ident)
+        .map(|p| module.text(p))
+    else {
+        return false;
+    };
+    let Some(body) = def.child_by_field_name("body") else {
+        return false;
+    };
+    let mut returns_param = false;
+    for n in descendants(body) {
+        match n.kind() {
+            "return_statement" => {
+                let value = n.named_child(0).map(|v| module.text(v));
+                if value != Some(param) {
+                    return false;
+                }
+                returns_param = true;
+            }
+            "attribute" => {
+                let on_param = n
+                    .child_by_field_name("object")
+                    .is_some_and(|o| module.text(o) == param);
+                if on_param && (crate::facts::is_store_target(n) || is_write_target(n)) {
+                    return false;
+                }
+            }
+            "identifier" if matches!(module.text(n), "setattr" | "delattr" | "vars") => {
+                return false;
+            }
+            "function_definition" | "lambda" | "yield" => return false,
+            _ => {}
+        }
+    }
+    returns_param
+}
+
+/// In the class's own module, every occurrence of `name` is the `def`, a load the fix
+/// reroutes or leaves to the wrapper, or a name that means something else.
+fn own_occurrences_accounted(module: &Module, class: ClassId, name: &str) -> Result<(), String> {
+    let class_name = &module.classes[class].name;
+    for o in crate::facts::occurrences(module, name) {
+        let line = o.line;
+        match o.kind {
+            OccurrenceKind::AttributeStore => {
+                return Err(format!(
+                    "`.{name}` is assigned or deleted at line {line}: an instance attribute could shadow the method"
+                ))
+            }
+            OccurrenceKind::Str { store: true } => {
+                return Err(format!(
+                    "`setattr`/`delattr` names `{name}` at line {line}"
+                ))
+            }
+            OccurrenceKind::ClassBodyBinding { class } if &class == class_name => {
+                return Err(format!(
+                    "`{name}` is rebound in the body of `{class_name}` at line {line}"
+                ))
+            }
+            OccurrenceKind::ClassBodyLoad { class } if &class == class_name => {
+                return Err(format!(
+                    "the body of `{class_name}` uses `{name}` at line {line} (an alias or a table of methods)"
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Other files of the project: `Ok(true)` when the name occurs there (the method must stay as
+/// a wrapper); `Err` when an occurrence could rebind it on an instance.
+fn elsewhere(project: &ProjectView, name: &str) -> Result<bool, String> {
+    let found = project.occurrences_elsewhere(name)?;
+    for (path, o) in &found {
+        if o.kind.rebinds() {
+            let what = match o.kind {
+                OccurrenceKind::AttributeStore => format!("assigns or deletes `.{name}`"),
+                _ => format!("names `{name}` in `setattr`/`delattr`"),
+            };
+            return Err(format!(
+                "{}:{} {what}: it could shadow the method on an instance",
+                display(path),
+                o.line
+            ));
+        }
+    }
+    Ok(!found.is_empty())
+}
+
+/// `getattr(self, "_as_" + kind)`, `setattr(self, name, v)`, `self.__dict__`, `vars(self)`:
+/// attribute access by computed name on the instance or the class.
+fn dynamic_attribute_access(
+    module: &Module,
+    class: ClassId,
+    names: &[String],
+) -> Result<(), String> {
+    let class_name = module.classes[class].name.as_str();
+    let is_ours = |obj: Node, scope: ScopeId| -> bool {
+        let obj = strip_parens(obj);
+        if obj.kind() != "identifier" {
+            return false;
+        }
+        let t = module.text(obj);
+        module
+            .method_context(scope)
+            .is_some_and(|(c, s)| c == class && s == t)
+            || module.cls_context(scope, t) == Some(class)
+            || t == class_name
+    };
+    for &(call, scope) in &module.calls {
+        let Some(f) = call.child_by_field_name("function") else {
+            continue;
+        };
+        let fname = module.text(f);
+        let line = call.start_position().row + 1;
+        if !matches!(
+            fname,
+            "getattr" | "hasattr" | "setattr" | "delattr" | "vars"
+        ) {
+            continue;
+        }
+        let args = call_args(call, module.src);
+        let Some(obj) = args.positional.first() else {
+            continue;
+        };
+        if !is_ours(*obj, scope) {
+            continue;
+        }
+        if fname == "vars" {
+            return Err(format!(
+                "`vars(...)` of the instance at line {line} can rebind its attributes by name"
+            ));
+        }
+        let Some(attr) = args.positional.get(1) else {
+            continue;
+        };
+        if string_value(*attr, module.src).is_some() {
+            continue; // a literal name: an occurrence, judged with the others
+        }
+        let prefix = literal_prefix(module, *attr);
+        let hit = names
+            .iter()
+            .find(|n| prefix.as_deref().is_none_or(|p| n.starts_with(p)));
+        if let Some(n) = hit {
+            return Err(format!(
+                "`{}` at line {line} computes an attribute name that may be `{n}`",
+                module.text(call).lines().next().unwrap_or("")
+            ));
+        }
+    }
+    for &(attr, scope) in &module.attributes {
+        let is_dict = attr
+            .child_by_field_name("attribute")
+            .is_some_and(|a| module.text(a) == "__dict__");
+        if is_dict
+            && attr
+                .child_by_field_name("object")
+                .is_some_and(|o| is_ours(o, scope))
+        {
+            return Err(format!(
+                "`{}` at line {} can rebind attributes by name",
+                module.text(attr),
+                attr.start_position().row + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The literal start of a computed name: `"_as_" + kind` → `_as_`, `f"_as_{kind}"` → `_as_`.
+fn literal_prefix(module: &Module, expr: Node) -> Option<String> {
+    let expr = strip_parens(expr);
+    match expr.kind() {
+        "binary_operator" => {
+            let left = expr.child_by_field_name("left")?;
+            string_value(left, module.src)
+                .map(str::to_string)
+                .or_else(|| literal_prefix(module, left))
+        }
+        "string" => {
+            let first = named_children(expr)
+                .into_iter()
+                .find(|c| c.kind() != "string_start")?;
+            (first.kind() == "string_content").then(|| module.text(first).to_string())
+        }
+        _ => None,
+    }
 }
 
 /// `self.x` is assigned in `__init__` and nowhere else (nor is it a class attribute), so
@@ -636,6 +1119,34 @@ pub fn closure_names<'t>(module: &Module<'t>, def: Node<'t>) -> Vec<String> {
         }
     }
     names
+}
+
+/// A module-level name that `node` reads and that only `if __name__ == "__main__":` binds:
+/// spawn and forkserver workers import the module without running that block, so code moved
+/// to module level would raise NameError there.
+pub fn main_guard_only_name(module: &Module, node: Node) -> Option<String> {
+    let range = node.byte_range();
+    for &(ident, scope) in &module.identifiers {
+        if !range.contains(&ident.start_byte()) {
+            continue;
+        }
+        let name = module.text(ident);
+        let Some((MODULE_SCOPE, _)) = module.lookup(scope, name, ident.start_byte()) else {
+            continue;
+        };
+        let mut bindings = module.scopes[MODULE_SCOPE]
+            .bindings
+            .iter()
+            .filter(|b| b.name == name)
+            .peekable();
+        if bindings.peek().is_some() && bindings.all(|b| module.in_main_guard(b.at)) {
+            return Some(format!(
+                "it reads `{name}` (line {}), which only `if __name__ == \"__main__\":` binds: spawn and forkserver workers never run that block",
+                ident.start_position().row + 1
+            ));
+        }
+    }
+    None
 }
 
 /// The identifier a parameter binds (re-exported for the rewriter).

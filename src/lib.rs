@@ -11,7 +11,9 @@ pub mod config;
 pub mod discover;
 pub mod document;
 pub mod edit;
+pub mod facts;
 pub mod git;
+pub mod hierarchy;
 pub mod index;
 pub mod judge;
 pub mod matcher;
@@ -19,6 +21,7 @@ pub mod noqa;
 pub mod output;
 pub mod parse;
 pub mod progress;
+pub mod project;
 pub mod render;
 pub mod report;
 pub mod resolve;
@@ -27,6 +30,7 @@ pub mod rules;
 pub mod server;
 pub mod settings;
 pub mod source;
+pub mod strict;
 pub mod suppress;
 
 use std::path::PathBuf;
@@ -36,7 +40,8 @@ use rayon::prelude::*;
 
 use check::{analyze, fix_all, Finding};
 use discover::{discover, io_message, Prefilter};
-use index::ClassIndex;
+use hierarchy::AnalysisScope;
+use index::ProjectIndex;
 use progress::Progress;
 use settings::{Mode, Settings};
 use source::Source;
@@ -70,6 +75,8 @@ pub struct Run {
     pub scanned_per_root: Vec<usize>,
     /// The roots of the run, in command-line order (`FileResult::root` indexes this).
     pub roots: Vec<settings::RootSettings>,
+    /// The project each root belongs to (same indexes as `roots`).
+    pub root_projects: Vec<project::ProjectRoot>,
     /// Problems that are not tied to an analysed file (missing roots, walk errors).
     pub errors: Vec<(PathBuf, String)>,
 }
@@ -88,40 +95,105 @@ pub fn run(settings: &Settings) -> Run {
         .collect();
     let found = discover(&roots);
     let prefilters: Vec<Prefilter> = roots.iter().map(Prefilter::new).collect();
-    let progress = Progress::new(settings, found.files.len());
 
-    // Phase 1: read every file once; index class headers; keep only what may match.
-    let read: Vec<(Loaded, Vec<index::Header>)> = found
+    // Analysis scope is the project of each root; edit scope is what discovery found.
+    let mut projects: Vec<project::ProjectRoot> = Vec::new();
+    let root_project: Vec<usize> = roots
+        .iter()
+        .map(|r| {
+            let p = r
+                .paths
+                .first()
+                .map(|p| project::locate(p))
+                .unwrap_or_else(|| project::locate(std::path::Path::new(".")));
+            match projects.iter().position(|q| *q == p) {
+                Some(i) => i,
+                None => {
+                    projects.push(p);
+                    projects.len() - 1
+                }
+            }
+        })
+        .collect();
+    let project_files: Vec<Vec<PathBuf>> = projects
+        .iter()
+        .map(|p| project::python_files(&p.path, &project_excludes(settings, p), settings.jobs))
+        .collect();
+    // Each distinct file is read once, whether it is to be edited, indexed, or both.
+    let mut edit_of: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    let canon: Vec<PathBuf> = found
         .files
+        .par_iter()
+        .map(|c| index::canonical(&c.path))
+        .collect();
+    for (i, c) in canon.iter().enumerate() {
+        edit_of.insert(c.clone(), i);
+    }
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut claimed: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    for (p, files) in project_files.iter().enumerate() {
+        for path in files {
+            let edit = edit_of.get(path).copied().filter(|e| claimed.insert(*e));
+            jobs.push(Job {
+                path: path.clone(),
+                project: Some(p),
+                edit,
+            });
+        }
+    }
+    for (i, c) in canon.iter().enumerate() {
+        if !claimed.contains(&i) {
+            jobs.push(Job {
+                path: c.clone(),
+                project: None,
+                edit: Some(i),
+            });
+        }
+    }
+    let progress = Progress::new(settings, jobs.len());
+    let candidates = &found.files;
+    let read: Vec<(Option<index::FileScan>, Option<usize>, Option<Loaded>)> = jobs
         .into_par_iter()
-        .map(|candidate| {
-            let root = candidate.root;
-            let loaded = load(candidate, &roots[root], &prefilters[root]);
+        .map(|job| {
+            let out = read_job(job, candidates, &roots, &prefilters);
             progress.tick();
-            loaded
+            out
         })
         .collect();
     let mut scanned = vec![0; roots.len()];
-    let mut headers: Vec<Vec<index::Header>> = vec![Vec::new(); roots.len()];
+    let mut scans: Vec<Vec<index::FileScan>> = vec![Vec::new(); projects.len()];
     let mut loaded = Vec::new();
-    for (l, h) in read {
-        scanned[l.candidate.root] += 1;
-        headers[l.candidate.root].extend(h);
-        if l.bytes.is_some() || l.error.is_some() {
-            loaded.push(l);
+    for (scan, project, l) in read {
+        if let (Some(scan), Some(p)) = (scan, project) {
+            scans[p].push(scan);
+        }
+        if let Some(l) = l {
+            scanned[l.candidate.root] += 1;
+            if l.bytes.is_some() || l.error.is_some() {
+                loaded.push(l);
+            }
         }
     }
-    // Overrides are looked for within the same root: one repository's subclasses say
-    // nothing about another's classes.
-    let overrides: Vec<ClassIndex> = headers.into_iter().map(ClassIndex::new).collect();
+    let indexes: Vec<Arc<ProjectIndex>> = projects
+        .iter()
+        .zip(scans)
+        .map(|(p, mut s)| {
+            s.sort_by(|a, b| a.path.cmp(&b.path));
+            Arc::new(ProjectIndex::new(Some(p.clone()), s))
+        })
+        .collect();
 
-    // Phase 2: analyse and fix the candidates, with their root's class index.
+    // Phase 2: analyse and fix the candidates, each seen from its project.
     progress.phase("analysing", loaded.len());
     let mut files: Vec<FileResult> = loaded
         .into_par_iter()
         .map(|l| {
             let root = l.candidate.root;
-            let result = process(l, &roots[root], &overrides[root]);
+            let scope = AnalysisScope {
+                index: Arc::clone(&indexes[root_project[root]]),
+                path: index::canonical(&l.candidate.path),
+            };
+            let result = process(l, &roots[root], &scope);
             progress.tick();
             result
         })
@@ -157,32 +229,60 @@ pub fn run(settings: &Settings) -> Run {
         scanned: scanned.iter().sum(),
         scanned_per_root: scanned,
         roots: settings.roots(),
+        root_projects: root_project.iter().map(|&p| projects[p].clone()).collect(),
         errors: found.errors,
     }
 }
 
-/// One text that is not read from disk (stdin, an editor's buffer), analysed and fixed like
-/// a file of a run (never written: `settings.mode` only chooses what is planned).
-pub fn run_text(
+/// One file to read: indexed for `project`, and/or the edit candidate `edit`.
+struct Job {
     path: PathBuf,
-    bytes: Vec<u8>,
-    settings: &Settings,
-    overrides: &dyn judge::Overrides,
-) -> FileResult {
-    let candidate = discover::Candidate { path, root: 0 };
-    let loaded = Loaded {
-        candidate,
-        bytes: Some(bytes),
-        error: None,
-    };
-    process(loaded, settings, overrides)
+    project: Option<usize>,
+    edit: Option<usize>,
 }
 
+/// The project's own `exclude` globs (from a `[tool.picklefix]` at its root) and the command
+/// line's: the same for every path of the project, so verdicts do not depend on the paths.
+pub fn project_excludes(settings: &Settings, project: &project::ProjectRoot) -> Vec<String> {
+    let mut globs = settings.exclude.clone();
+    let file = project.path.join("pyproject.toml");
+    if let Ok(Some(config)) = config::read_config(&file) {
+        globs.extend(config.exclude.unwrap_or_default());
+    }
+    globs
+}
+
+fn read_job(
+    job: Job,
+    candidates: &[discover::Candidate],
+    roots: &[Settings],
+    prefilters: &[Prefilter],
+) -> (Option<index::FileScan>, Option<usize>, Option<Loaded>) {
+    match job.edit {
+        Some(e) => {
+            let candidate = candidates[e].clone();
+            let root = candidate.root;
+            let (loaded, bytes) = load(candidate, &roots[root], &prefilters[root]);
+            let scan = job
+                .project
+                .and(bytes.map(|b| index::FileScan::of(job.path.clone(), &b)));
+            (scan, job.project, Some(loaded))
+        }
+        None => {
+            let scan = std::fs::read(&job.path)
+                .ok()
+                .map(|b| index::FileScan::of(job.path.clone(), &b));
+            (scan, job.project, None)
+        }
+    }
+}
+
+/// Read one edit candidate; the bytes come back too (for the index) whatever the prefilter says.
 fn load(
     candidate: discover::Candidate,
     settings: &Settings,
     prefilter: &Prefilter,
-) -> (Loaded, Vec<index::Header>) {
+) -> (Loaded, Option<Vec<u8>>) {
     let fail = |candidate, error: String| {
         (
             Loaded {
@@ -190,7 +290,7 @@ fn load(
                 bytes: None,
                 error: Some(error),
             },
-            Vec::new(),
+            None,
         )
     };
     match std::fs::metadata(&candidate.path) {
@@ -210,20 +310,46 @@ fn load(
         Ok(b) => b,
         Err(e) => return fail(candidate, io_message(&e)),
     };
-    let path = Arc::new(candidate.path.clone());
-    let headers = index::scan(&bytes, &path);
-    let keep = prefilter.may_match(&bytes);
-    (
-        Loaded {
-            candidate,
-            bytes: keep.then_some(bytes),
-            error: None,
-        },
-        headers,
-    )
+    if prefilter.may_match(&bytes) {
+        (
+            Loaded {
+                candidate,
+                bytes: Some(bytes.clone()),
+                error: None,
+            },
+            Some(bytes),
+        )
+    } else {
+        (
+            Loaded {
+                candidate,
+                bytes: None,
+                error: None,
+            },
+            Some(bytes),
+        )
+    }
 }
 
-fn process(l: Loaded, settings: &Settings, overrides: &dyn judge::Overrides) -> FileResult {
+/// One text that is not read from disk (stdin, an editor's buffer), analysed and fixed like
+/// a file of a run (never written: `settings.mode` only chooses what is planned). `scope`
+/// names the file in its project, whose other files are read from disk.
+pub fn run_text(
+    path: PathBuf,
+    bytes: Vec<u8>,
+    settings: &Settings,
+    scope: &AnalysisScope,
+) -> FileResult {
+    let candidate = discover::Candidate { path, root: 0 };
+    let loaded = Loaded {
+        candidate,
+        bytes: Some(bytes),
+        error: None,
+    };
+    process(loaded, settings, scope)
+}
+
+fn process(l: Loaded, settings: &Settings, scope: &AnalysisScope) -> FileResult {
     let mut result = FileResult {
         path: l.candidate.path,
         root: l.candidate.root,
@@ -245,7 +371,7 @@ fn process(l: Loaded, settings: &Settings, overrides: &dyn judge::Overrides) -> 
             return result;
         }
     };
-    match analyze(&source.text, settings, overrides) {
+    match analyze(&source.text, settings, scope) {
         Ok(findings) => result.findings = findings,
         Err(e) => {
             result.error = Some(e);
@@ -253,8 +379,19 @@ fn process(l: Loaded, settings: &Settings, overrides: &dyn judge::Overrides) -> 
             return result;
         }
     }
+    // A file we might change must be one CPython accepts, not only tree-sitter.
+    if result.findings.iter().any(|f| f.fix.is_some()) {
+        if let Some(why) = strict::rejects(&source.text) {
+            result.findings.clear();
+            result.error = Some(format!(
+                "syntax error at {why} (CPython's grammar; tree-sitter recovered); file left untouched"
+            ));
+            result.source = Some(source);
+            return result;
+        }
+    }
     if settings.mode == Mode::AddNoqa {
-        let analyse = |text: &str| analyze(text, settings, overrides);
+        let analyse = |text: &str| analyze(text, settings, scope);
         match noqa::add_noqa(&source.text, &result.findings, analyse) {
             Ok(added) => {
                 if added.text != source.text {
@@ -271,7 +408,18 @@ fn process(l: Loaded, settings: &Settings, overrides: &dyn judge::Overrides) -> 
             Err(e) => result.error = Some(e),
         }
     } else if settings.mode != Mode::Check || settings.show_diff {
-        let fixed = fix_all(&source.text, &result.findings, settings, overrides);
+        let mut fixed = fix_all(&source.text, &result.findings, settings, scope);
+        if fixed.text != source.text {
+            if let Some(why) = strict::rejects(&fixed.text) {
+                fixed = check::Fixed {
+                    text: source.text.clone(),
+                    fixes_applied: 0,
+                    rejected: Some(format!(
+                        "the fixed text would not parse for CPython ({why}); nothing was changed"
+                    )),
+                };
+            }
+        }
         if fixed.text != source.text {
             result.fixed = Some(fixed.text);
             result.fixes_applied = fixed.fixes_applied;

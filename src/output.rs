@@ -137,6 +137,7 @@ fn without_applied_fixes(run: &Run, settings: &Settings) -> Run {
         scanned: run.scanned,
         scanned_per_root: run.scanned_per_root.clone(),
         roots: run.roots.clone(),
+        root_projects: run.root_projects.clone(),
         errors: Vec::new(),
     }
 }

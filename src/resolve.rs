@@ -151,6 +151,8 @@ pub struct Module<'t> {
     /// Bodies of `if __name__ == "__main__":` at module level.
     pub main_guards: Vec<Range<usize>>,
     pub star_import: bool,
+    /// What other files of the project say about new module-level names.
+    pub external: ExternalNames,
     /// `multiprocessing.set_start_method("fork")` seen: the file pins a start method.
     pub default_start: StartMethod,
     scope_of_def: HashMap<usize, ScopeId>,
@@ -160,10 +162,29 @@ pub struct Module<'t> {
 
 pub const MODULE_SCOPE: ScopeId = 0;
 
+/// Questions about the rest of the project that a new module-level name must pass. Asked
+/// lazily: only a planned fix picks names.
+#[derive(Clone, Default)]
+pub struct ExternalNames {
+    /// Does another project file use this word (it may import it from this module)?
+    pub used_elsewhere: Option<WordQuery>,
+    /// Does another project file `import *` from this module, which has no `__all__`?
+    pub star_exported: Option<FlagQuery>,
+}
+
+pub type WordQuery = std::sync::Arc<dyn Fn(&str) -> bool + Send + Sync>;
+pub type FlagQuery = std::sync::Arc<dyn Fn() -> bool + Send + Sync>;
+
 /// Packages whose pools serialise with dill or cloudpickle (`multiprocess` is dill's fork of
 /// multiprocessing).
 const SERIALIZING_POOL_PACKAGES: &[&str] =
     &["pathos", "loky", "joblib", "multiprocess", "dask", "ray"];
+
+fn is_serializing_package(qualname: &str) -> bool {
+    SERIALIZING_POOL_PACKAGES
+        .iter()
+        .any(|p| qualname.starts_with(p) && qualname[p.len()..].starts_with('.'))
+}
 
 impl<'t> Module<'t> {
     pub fn build(root: Node<'t>, src: &'t str) -> Module<'t> {
@@ -186,6 +207,7 @@ impl<'t> Module<'t> {
             comments: Vec::new(),
             main_guards: Vec::new(),
             star_import: false,
+            external: ExternalNames::default(),
             default_start: StartMethod::Default,
             scope_of_def: HashMap::new(),
             free_names: std::sync::OnceLock::new(),
@@ -630,7 +652,13 @@ impl<'t> Module<'t> {
                 _ => (Some(child), Some(child)),
             };
             if let (Some(name), Some(alias)) = (name, alias) {
-                let qual = format!("{module}.{}", compact(self.text(name)));
+                // `from . import x` is `.x`, not `..x`.
+                let sep = if module.chars().all(|c| c == '.') {
+                    ""
+                } else {
+                    "."
+                };
+                let qual = format!("{module}{sep}{}", compact(self.text(name)));
                 let alias_text = self.text(alias);
                 self.bind(
                     scope,
@@ -695,12 +723,28 @@ impl<'t> Module<'t> {
         }
         let head = match self.lookup(scope, self.text(cur), cur.start_byte()) {
             Some((
-                _,
+                s,
                 Binding {
                     value: BindingValue::Import(q),
                     ..
                 },
-            )) => q.clone(),
+            )) => {
+                // `try: from multiprocess import Pool` / `except ImportError: from
+                // multiprocessing import Pool`: which one runs is not known, so a dill-based
+                // candidate wins (its pools are never changed).
+                let name = self.text(cur);
+                self.scopes[s]
+                    .bindings
+                    .iter()
+                    .filter(|b| b.name == name)
+                    .find_map(|b| match &b.value {
+                        BindingValue::Import(other) if is_serializing_package(other) => {
+                            Some(other.clone())
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| q.clone())
+            }
             Some(_) => return None,
             None => self.text(cur).to_string(), // builtins and unresolved globals
         };
@@ -898,12 +942,7 @@ impl<'t> Module<'t> {
             | "multiprocessing.dummy.Process" => PoolKind::Thread,
             // dill/cloudpickle-based pools pickle bound methods, lambdas and closures by
             // value: not ours to change.
-            q if SERIALIZING_POOL_PACKAGES
-                .iter()
-                .any(|p| q.starts_with(p) && q[p.len()..].starts_with('.')) =>
-            {
-                PoolKind::NotAPool
-            }
+            q if is_serializing_package(q) => PoolKind::NotAPool,
             _ => return None,
         };
         Some(kind)

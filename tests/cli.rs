@@ -1243,10 +1243,31 @@ fn bad_input_syntax_error() {
 #[test]
 fn bad_input_syntax_error_in_a_file_with_findings() {
     // The finding would be fixable if the file parsed; a broken file is never edited.
-    let bad = format!("{CLASSIC}\ndef broken(:\n");
+    // (Its method has another name: a broken file that mentions `single_process` would
+    // block the good file's hoist, see the next test.)
+    let bad = format!(
+        "{}\ndef broken(:\n",
+        CLASSIC.replace("single_process", "measure")
+    );
     let (dir, o) = with_good_file(|p| write(p, "syn.py", &bad), &[]);
     assert_error(&o, "proj/syn.py", "syntax error");
     assert_eq!(read_str(dir.path(), "proj/syn.py"), bad);
+}
+
+#[test]
+fn an_unparsable_file_that_mentions_the_method_blocks_the_hoist() {
+    // Nothing in a file that does not parse can be accounted for.
+    let dir = tmp();
+    write(dir.path(), "proj/good.py", CLASSIC);
+    write(dir.path(), "proj/broken.py", "x.single_process = (\n");
+    let o = pf(dir.path(), &["--write", "proj"]);
+    assert!(
+        o.stdout.contains(
+            "not fixed: proj/broken.py mentions `single_process` but could not be parsed"
+        ),
+        "{o:#?}"
+    );
+    assert_eq!(read_str(dir.path(), "proj/good.py"), CLASSIC);
 }
 
 #[test]

@@ -45,9 +45,10 @@ use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 
 use picklefix::check::{analyze, fix_all, Finding};
 use picklefix::edit::{apply_edits, Applicability, Edit};
-use picklefix::index::{self, ClassIndex};
-use picklefix::judge::NoOverrides;
+use picklefix::hierarchy::AnalysisScope;
+use picklefix::index::{self, ProjectIndex};
 use picklefix::parse::{error_count, parse};
+use picklefix::project;
 use picklefix::settings::{Mode, Settings};
 use picklefix::source::Source;
 
@@ -906,7 +907,8 @@ fn indent_of(text: &str) -> Option<char> {
 fn check_text(text: &str, unsafe_fixes: bool, indent: Option<char>) -> Result<String, String> {
     let s = settings(unsafe_fixes);
     let min = s.min_applicability();
-    let findings = analyze(text, &s, &NoOverrides)?;
+    let alone = AnalysisScope::alone(std::path::Path::new("m.py"));
+    let findings = analyze(text, &s, &alone)?;
     for f in &findings {
         if f.range.start > f.range.end || f.range.end > text.len() {
             return Err(format!("finding range {:?} outside the text", f.range));
@@ -926,7 +928,7 @@ fn check_text(text: &str, unsafe_fixes: bool, indent: Option<char>) -> Result<St
             ));
         }
     }
-    let fixed = fix_all(text, &findings, &s, &NoOverrides);
+    let fixed = fix_all(text, &findings, &s, &alone);
     if let Some(why) = &fixed.rejected {
         return Err(format!("the fix loop was rejected: {why}"));
     }
@@ -937,9 +939,9 @@ fn check_text(text: &str, unsafe_fixes: bool, indent: Option<char>) -> Result<St
             fixed.text
         ));
     }
-    let again = analyze(&fixed.text, &s, &NoOverrides)
+    let again = analyze(&fixed.text, &s, &alone)
         .map_err(|e| format!("fixed text no longer analyses: {e}\n{}", fixed.text))?;
-    let second = fix_all(&fixed.text, &again, &s, &NoOverrides);
+    let second = fix_all(&fixed.text, &again, &s, &alone);
     if second.text != fixed.text || second.fixes_applied != 0 {
         return Err(format!(
             "second run is not a no-op ({} more fixes):\n--- first\n{}\n--- second\n{}",
@@ -1010,10 +1012,17 @@ fn check_run(dir: &Path, bytes: &[u8]) -> Result<(bool, usize), String> {
     let path = dir.join("m.py");
     fs::write(&path, bytes).map_err(|e| e.to_string())?;
     let source = Source::decode(bytes)?;
-    let index = ClassIndex::new(index::scan(bytes, &Arc::new(path.clone())));
+    let canonical = index::canonical(&path);
+    let scope = AnalysisScope {
+        index: Arc::new(ProjectIndex::new(
+            Some(project::locate(&path)),
+            vec![index::FileScan::of(canonical.clone(), bytes)],
+        )),
+        path: canonical,
+    };
     let s = settings(false);
-    let findings = analyze(&source.text, &s, &index)?;
-    let expected_safe = fix_all(&source.text, &findings, &s, &index).text;
+    let findings = analyze(&source.text, &s, &scope)?;
+    let expected_safe = fix_all(&source.text, &findings, &s, &scope).text;
     let mut by_prefilter = Vec::new();
     let mut skipped = false;
     for prefilter in [true, false] {

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 
 use picklefix::check::{analyze, fix_all};
-use picklefix::judge::NoOverrides;
+use picklefix::hierarchy::AnalysisScope;
 use picklefix::parse::{error_count, parse};
 use picklefix::rules::ALL;
 use picklefix::settings::Settings;
@@ -37,7 +37,8 @@ fuzz_target!(|data: &[u8]| {
         ..Settings::default()
     };
     let text = &source.text;
-    let Ok(findings) = analyze(text, &settings, &NoOverrides) else {
+    let alone = AnalysisScope::alone(std::path::Path::new("fuzz.py"));
+    let Ok(findings) = analyze(text, &settings, &alone) else {
         return; // syntax error: left untouched by design
     };
     for f in &findings {
@@ -58,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
             cursor = e.range.end;
         }
     }
-    let fixed = fix_all(text, &findings, &settings, &NoOverrides);
+    let fixed = fix_all(text, &findings, &settings, &alone);
     // tree-sitter accepts some text that Python rejects (inconsistent dedents, for one): a
     // fix planned on such text may be refused by the fix loop's re-parse. That safety net is
     // by design, so only strict runs treat a refusal as a failure.
@@ -70,8 +71,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let tree = parse(&fixed.text).expect("tree-sitter gave up on the fixed text");
     assert_eq!(error_count(&tree), 0, "fixed text has syntax errors");
-    let again = analyze(&fixed.text, &settings, &NoOverrides).expect("fixed text re-analyses");
-    let second = fix_all(&fixed.text, &again, &settings, &NoOverrides);
+    let again = analyze(&fixed.text, &settings, &alone).expect("fixed text re-analyses");
+    let second = fix_all(&fixed.text, &again, &settings, &alone);
     assert_eq!(
         second.text, fixed.text,
         "a second run changed the fixed text"

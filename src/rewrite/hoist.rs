@@ -186,7 +186,10 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Res
     let mut removable: Vec<&Moved> = moved
         .iter()
         .filter(|m| {
-            m.name.starts_with('_') && !m.name.ends_with("__") && !refs.other.contains(&m.name)
+            m.name.starts_with('_')
+                && !m.name.ends_with("__")
+                && !refs.other.contains(&m.name)
+                && !set.keep.contains(&m.name)
         })
         .collect();
     if removable.len() >= body_statements {

@@ -16,6 +16,12 @@ pub struct NamePicker<'m> {
     module: &'m Module<'m>,
 }
 
+/// pytest collects module-level `test*` functions and `Test*` classes: a new name must not
+/// turn a helper into a test.
+fn collected_by_pytest(name: &str) -> bool {
+    name.starts_with("test") || name.starts_with("Test")
+}
+
 const KEYWORDS: &[&str] = &[
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
     "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
@@ -32,11 +38,24 @@ impl<'m> NamePicker<'m> {
             .collect();
         taken.extend(module.free_names().iter().cloned());
         taken.extend(KEYWORDS.iter().map(|k| k.to_string()));
+        // A public name would join `from this_module import *` in another file.
+        let star_exported = module.external.star_exported.as_ref().is_some_and(|f| f());
         NamePicker {
             taken,
-            star_import: module.star_import,
+            star_import: module.star_import || star_exported,
             module,
         }
+    }
+
+    fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+            || collected_by_pytest(name)
+            || self
+                .module
+                .external
+                .used_elsewhere
+                .as_ref()
+                .is_some_and(|f| f(name))
     }
 
     /// Locals of the function holding `scope` and of every function around it.
@@ -67,7 +86,7 @@ impl<'m> NamePicker<'m> {
     pub fn pick_free(&mut self, base: &str) -> String {
         let mut candidate = base.to_string();
         let mut n = 2;
-        while self.taken.contains(&candidate)
+        while self.is_taken(&candidate)
             || (self.star_import && candidate == base && !base.starts_with('_'))
         {
             candidate = format!("{base}_{n}");
@@ -81,7 +100,7 @@ impl<'m> NamePicker<'m> {
     pub fn pick(&mut self, method: &str, class: &str) -> String {
         // `__m` at module level would be mangled when code inside a class names it.
         let plain_ok = !method.starts_with("__") && !self.star_import;
-        let name = if plain_ok && !self.taken.contains(method) {
+        let name = if plain_ok && !self.is_taken(method) {
             method.to_string()
         } else {
             let base = format!(
@@ -91,7 +110,7 @@ impl<'m> NamePicker<'m> {
             );
             let mut candidate = base.clone();
             let mut n = 2;
-            while self.taken.contains(&candidate) {
+            while self.is_taken(&candidate) {
                 candidate = format!("{base}_{n}");
                 n += 1;
             }

@@ -31,9 +31,11 @@ use lsp_types::{
 
 use crate::check::{fix_all, Finding};
 use crate::cli::{root_settings, Overrides};
-use crate::document::{buffer_index, project_dir, project_index, Layered};
+use crate::document::{project_index, scope_in};
 use crate::edit::Applicability;
-use crate::index::ClassIndex;
+use crate::hierarchy::AnalysisScope;
+use crate::index::ProjectIndex;
+use crate::project::locate;
 use crate::rules::Rule;
 use crate::settings::{Mode, Settings};
 use crate::FileResult;
@@ -112,17 +114,17 @@ struct Document {
 struct Server {
     sender: crossbeam_channel::Sender<Message>,
     documents: HashMap<Url, Document>,
-    /// The override index of each project's files on disk, built once and again after a
-    /// save.
-    projects: HashMap<PathBuf, Arc<ClassIndex>>,
+    /// The index of each project's files on disk (by project folder), built once and again
+    /// after a save.
+    projects: HashMap<PathBuf, Arc<ProjectIndex>>,
 }
 
 /// A checked document.
 struct Checked {
     file: FileResult,
     settings: Settings,
-    /// The project index it was checked against.
-    project: Arc<ClassIndex>,
+    /// The project it was checked in.
+    scope: AnalysisScope,
     /// The editor's text differs from ours by a leading BOM, which we strip.
     bom: bool,
 }
@@ -163,8 +165,8 @@ impl Server {
             DidSaveTextDocument::METHOD => {
                 if let Ok(p) = n.extract::<DidSaveTextDocumentParams>(DidSaveTextDocument::METHOD) {
                     // Its classes on disk changed: re-read the project, re-check its documents.
-                    if let Some(dir) = path_of(&p.text_document.uri).and_then(|p| project_dir(&p)) {
-                        self.projects.remove(&dir);
+                    if let Some(path) = path_of(&p.text_document.uri) {
+                        self.projects.remove(&locate(&path).path);
                     }
                     let open: Vec<Url> = self.documents.keys().cloned().collect();
                     for uri in open {
@@ -259,19 +261,17 @@ impl Server {
         }
         let bytes = doc.text.as_bytes().to_vec();
         let bom = doc.text.starts_with('\u{feff}');
-        let project = match project_dir(&path) {
-            Some(dir) => Arc::clone(
-                self.projects
-                    .entry(dir.clone())
-                    .or_insert_with(|| Arc::new(project_index(&dir, &settings))),
-            ),
-            None => Arc::new(ClassIndex::default()),
+        let scope = if path_of(uri).is_some() {
+            let index = self
+                .projects
+                .entry(locate(&path).path)
+                .or_insert_with(|| Arc::new(project_index(&path, &settings)));
+            scope_in(Arc::clone(index), &path)
+        } else {
+            // An unsaved buffer (`untitled:`) belongs to no project.
+            AnalysisScope::alone(&path)
         };
-        let overrides = Layered {
-            buffer: buffer_index(&path, &bytes),
-            project: &project,
-        };
-        let file = crate::run_text(path, bytes, &settings, &overrides);
+        let file = crate::run_text(path, bytes, &settings, &scope);
         // A syntax error mid-typing: the editor's Python server reports it, not us.
         if file.error.is_some() && file.findings.is_empty() {
             return None;
@@ -279,7 +279,7 @@ impl Server {
         Some(Checked {
             file,
             settings,
-            project,
+            scope,
             bom,
         })
     }
@@ -361,7 +361,7 @@ impl Server {
                 text,
                 &checked.file.findings,
                 &checked.settings,
-                &index_for(&checked),
+                &checked.scope,
             );
             if fixed.text != text && fixed.rejected.is_none() {
                 let (range, new_text) = minimal_edit(text, &fixed.text);
@@ -380,15 +380,6 @@ impl Server {
             .into_iter()
             .map(CodeActionOrCommand::CodeAction)
             .collect()
-    }
-}
-
-/// What `fix_all` re-checks each pass with: the buffer over its project.
-fn index_for(checked: &Checked) -> Layered<'_> {
-    let text = checked.file.source.as_ref().map_or("", |s| s.text.as_str());
-    Layered {
-        buffer: buffer_index(&checked.file.path, text.as_bytes()),
-        project: &checked.project,
     }
 }
 

@@ -1,0 +1,390 @@
+//! Classes across the project: base classes resolved through imports, subclasses found
+//! anywhere in the project, and method resolution order (C3) over what the project defines.
+//!
+//! A `ProjectView` is the project index seen from the module being judged: that module's
+//! facts come from its current text (it may already carry earlier fixes), every other
+//! file's from disk.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::facts::{BaseExpr, ClassFacts, FileFacts, Occurrence};
+use crate::index::{FileId, ProjectIndex};
+
+/// The module being judged, when the index does not list it (a file outside the project's
+/// walk, e.g. one that .gitignore hides but the command line names).
+pub const OWN: FileId = usize::MAX;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClassKey {
+    pub file: FileId,
+    pub class: usize,
+}
+
+/// One entry of a linearisation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ClassRef {
+    Known(ClassKey),
+    /// Defined outside the project (the standard library, an installed package).
+    External(String),
+    /// Cannot be resolved statically (`make_base()`, an ambiguous name).
+    Unknown(String),
+}
+
+/// Where a module sits: its project's index and its own canonical path.
+#[derive(Clone)]
+pub struct AnalysisScope {
+    pub index: Arc<ProjectIndex>,
+    pub path: PathBuf,
+}
+
+impl AnalysisScope {
+    /// A module alone: no other file is known.
+    pub fn alone(path: &Path) -> AnalysisScope {
+        AnalysisScope {
+            index: Arc::new(ProjectIndex::empty()),
+            path: path.to_path_buf(),
+        }
+    }
+
+    /// The lazy questions the name picker asks about other files.
+    pub fn external_names(&self, view: &ProjectView) -> crate::resolve::ExternalNames {
+        let index = Arc::clone(&self.index);
+        let own_id = view.own_id;
+        let own_names = view.own.module_names.clone();
+        let has_all = view.own.has_all;
+        let used_index = Arc::clone(&index);
+        let used_names = own_names.clone();
+        crate::resolve::ExternalNames {
+            // Another module can only reach a new name of ours by importing this module.
+            used_elsewhere: Some(Arc::new(move |word: &str| {
+                let names = &used_names;
+                used_index.files_with_word(word).into_iter().any(|id| {
+                    id != own_id
+                        && used_index.facts(id).is_none_or(|f| f.imports_from(names))
+                        && crate::index::first_line_with(&used_index, id, word).is_some()
+                })
+            })),
+            star_exported: Some(Arc::new(move || {
+                !has_all
+                    && !own_names.is_empty()
+                    && !index.star_importers(&own_names, Some(own_id)).is_empty()
+            })),
+        }
+    }
+}
+
+pub struct ProjectView<'a> {
+    pub index: &'a ProjectIndex,
+    pub own_id: FileId,
+    pub own: Arc<FileFacts>,
+}
+
+impl<'a> ProjectView<'a> {
+    pub fn new(index: &'a ProjectIndex, own_path: &Path, own: FileFacts) -> ProjectView<'a> {
+        let own_id = index.file_id(own_path).unwrap_or(OWN);
+        ProjectView {
+            index,
+            own_id,
+            own: Arc::new(own),
+        }
+    }
+
+    pub fn facts(&self, file: FileId) -> Option<Arc<FileFacts>> {
+        if file == self.own_id {
+            return Some(Arc::clone(&self.own));
+        }
+        self.index.facts(file)
+    }
+
+    pub fn class(&self, key: ClassKey) -> Option<(Arc<FileFacts>, usize)> {
+        let f = self.facts(key.file)?;
+        (key.class < f.classes.len()).then_some((f, key.class))
+    }
+
+    pub fn path(&self, file: FileId) -> PathBuf {
+        if file == self.own_id {
+            return self.own.path.clone();
+        }
+        self.index.path(file).to_path_buf()
+    }
+
+    /// `path:line` of a class, for messages.
+    pub fn where_is(&self, key: ClassKey) -> String {
+        match self.class(key) {
+            Some((f, i)) => format!("{}:{}", display(&f.path), f.classes[i].line),
+            None => "?".to_string(),
+        }
+    }
+
+    pub fn name_of(&self, key: ClassKey) -> String {
+        self.class(key)
+            .map(|(f, i)| f.classes[i].name.clone())
+            .unwrap_or_default()
+    }
+
+    /// What a base expression of a class in `file` denotes. Several answers when a dotted
+    /// name matches more than one module of the project.
+    pub fn resolve_base(&self, file: FileId, base: &BaseExpr) -> Vec<ClassRef> {
+        match base {
+            BaseExpr::Local(name) => match self.facts(file).and_then(|f| f.class_named(name)) {
+                Some(class) => vec![ClassRef::Known(ClassKey { file, class })],
+                None => vec![ClassRef::Unknown(name.clone())],
+            },
+            BaseExpr::Builtin(name) => vec![ClassRef::External(name.clone())],
+            BaseExpr::Opaque(text) => vec![ClassRef::Unknown(text.clone())],
+            BaseExpr::Qual(q) => self.resolve_qual(q, 0),
+        }
+    }
+
+    fn resolve_qual(&self, qual: &str, depth: u8) -> Vec<ClassRef> {
+        let Some((module, name)) = qual.rsplit_once('.') else {
+            return vec![ClassRef::External(qual.to_string())];
+        };
+        if depth > 6 {
+            return vec![ClassRef::Unknown(qual.to_string())];
+        }
+        let files = self.files_named(module);
+        if files.is_empty() {
+            // `pkg.mod.Outer.Inner`: a nested class of a project module is not followed.
+            if module.contains('.') && !self.files_named_prefix(module).is_empty() {
+                return vec![ClassRef::Unknown(qual.to_string())];
+            }
+            return vec![ClassRef::External(qual.to_string())];
+        }
+        let mut out = Vec::new();
+        for file in files {
+            let Some(facts) = self.facts(file) else {
+                out.push(ClassRef::Unknown(qual.to_string()));
+                continue;
+            };
+            if let Some(class) = facts.class_named(name) {
+                out.push(ClassRef::Known(ClassKey { file, class }));
+            } else if let Some(target) = facts.imports.get(name) {
+                out.extend(self.resolve_qual(target, depth + 1));
+            } else {
+                out.push(ClassRef::Unknown(qual.to_string()));
+            }
+        }
+        out.dedup();
+        out
+    }
+
+    /// Files importable as `module` (an exact match of the full path wins; else any suffix).
+    fn files_named(&self, module: &str) -> Vec<FileId> {
+        let mut candidates: Vec<(FileId, bool)> = Vec::new();
+        let mut consider = |id: FileId, names: &[String]| {
+            if names.iter().any(|n| n == module) {
+                candidates.push((id, names.first().is_some_and(|n| n == module)));
+            }
+        };
+        consider(self.own_id, &self.own.module_names);
+        for &id in self.index.files_importable_as(module) {
+            if id != self.own_id {
+                consider(id, &self.index.module_names_of(self.index.path(id)));
+            }
+        }
+        let any_exact = candidates.iter().any(|(_, exact)| *exact);
+        candidates
+            .into_iter()
+            .filter(|(_, exact)| *exact || !any_exact)
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    fn files_named_prefix(&self, module: &str) -> Vec<FileId> {
+        let mut parts: Vec<&str> = module.split('.').collect();
+        while parts.len() > 1 {
+            parts.pop();
+            let m = parts.join(".");
+            let f = self.files_named(&m);
+            if !f.is_empty() {
+                return f;
+            }
+        }
+        Vec::new()
+    }
+
+    /// Every project class that has `target` among its ancestors. A base that may or may not
+    /// be `target` (a name matching two modules) counts: the answer must over-approximate.
+    pub fn descendants(&self, target: ClassKey) -> Vec<ClassKey> {
+        let mut found: Vec<ClassKey> = Vec::new();
+        let mut queue = vec![target];
+        let mut seen: HashSet<ClassKey> = HashSet::from([target]);
+        while let Some(parent) = queue.pop() {
+            let parent_name = self.name_of(parent);
+            let mut files: Vec<FileId> = self.index.files_subclassing(&parent_name).to_vec();
+            // `from m import Worker as W; class S(W)` names no `Worker` in its header.
+            files.extend(self.index.files_with_word(&parent_name));
+            files.push(self.own_id);
+            files.sort_unstable();
+            files.dedup();
+            for file in files {
+                let Some(facts) = self.facts(file) else {
+                    continue;
+                };
+                for (class, c) in facts.classes.iter().enumerate() {
+                    let key = ClassKey { file, class };
+                    if seen.contains(&key) || c.bases.is_empty() {
+                        continue;
+                    }
+                    let derives = c.bases.iter().any(|b| {
+                        self.resolve_base(file, b)
+                            .iter()
+                            .any(|r| r == &ClassRef::Known(parent))
+                    });
+                    if derives {
+                        seen.insert(key);
+                        found.push(key);
+                        queue.push(key);
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// C3 linearisation of `key` (itself first). External and unknown classes are opaque:
+    /// they appear once, their own ancestors unseen.
+    pub fn mro(&self, key: ClassKey) -> Result<Vec<ClassRef>, String> {
+        self.mro_inner(key, &mut Vec::new())
+    }
+
+    fn mro_inner(&self, key: ClassKey, stack: &mut Vec<ClassKey>) -> Result<Vec<ClassRef>, String> {
+        if stack.contains(&key) || stack.len() > 64 {
+            return Err(format!(
+                "the bases of `{}` ({}) form a cycle",
+                self.name_of(key),
+                self.where_is(key)
+            ));
+        }
+        let (facts, i) = self
+            .class(key)
+            .ok_or_else(|| "a class could not be read".to_string())?;
+        let class: &ClassFacts = &facts.classes[i];
+        stack.push(key);
+        let mut sequences: Vec<Vec<ClassRef>> = Vec::new();
+        let mut direct: Vec<ClassRef> = Vec::new();
+        for b in &class.bases {
+            let resolved = self.resolve_base(key.file, b);
+            let base = match resolved.as_slice() {
+                [one] => one.clone(),
+                _ => ClassRef::Unknown(format!("{b:?}")),
+            };
+            let seq = match &base {
+                ClassRef::Known(k) => self.mro_inner(*k, stack)?,
+                other => vec![other.clone()],
+            };
+            sequences.push(seq);
+            direct.push(base);
+        }
+        stack.pop();
+        sequences.push(direct);
+        let mut out = vec![ClassRef::Known(key)];
+        out.extend(c3_merge(sequences).ok_or_else(|| {
+            format!(
+                "the bases of `{}` ({}) have no consistent method resolution order",
+                class.name,
+                self.where_is(key)
+            )
+        })?);
+        Ok(out)
+    }
+
+    /// Occurrences of `name` in every project file but the module being judged. `Err` names a
+    /// file that mentions it but could not be parsed.
+    pub fn occurrences_elsewhere(&self, name: &str) -> Result<Vec<(PathBuf, Occurrence)>, String> {
+        let mut out = Vec::new();
+        for id in self.index.files_with_word(name) {
+            if id == self.own_id {
+                continue;
+            }
+            match self.index.occurrences(id, name) {
+                Some(list) => out.extend(list.iter().map(|o| (self.path(id), o.clone()))),
+                None => {
+                    if crate::index::first_line_with(self.index, id, name).is_some() {
+                        return Err(format!(
+                            "{} mentions `{name}` but could not be parsed",
+                            display(&self.path(id))
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The first other file that has `word` as a word, with the line.
+    pub fn word_elsewhere(&self, word: &str) -> Option<(PathBuf, usize)> {
+        self.index
+            .files_with_word(word)
+            .into_iter()
+            .filter(|&id| id != self.own_id)
+            .find_map(|id| {
+                crate::index::first_line_with(self.index, id, word).map(|l| (self.path(id), l))
+            })
+    }
+
+    /// Does another project file `from <this module> import *`?
+    pub fn star_imported(&self) -> Option<PathBuf> {
+        if self.own.module_names.is_empty() {
+            return None;
+        }
+        self.index
+            .star_importers(&self.own.module_names, Some(self.own_id))
+            .first()
+            .map(|&id| self.path(id))
+    }
+}
+
+/// C3 merge; `None` when no consistent order exists.
+fn c3_merge(mut seqs: Vec<Vec<ClassRef>>) -> Option<Vec<ClassRef>> {
+    let mut out = Vec::new();
+    loop {
+        seqs.retain(|s| !s.is_empty());
+        if seqs.is_empty() {
+            return Some(out);
+        }
+        let head = seqs
+            .iter()
+            .map(|s| &s[0])
+            .find(|h| !seqs.iter().any(|s| s[1..].contains(h)))?
+            .clone();
+        for s in seqs.iter_mut() {
+            if s.first() == Some(&head) {
+                s.remove(0);
+            }
+        }
+        out.push(head);
+    }
+}
+
+/// A path as the user would like to read it: relative to the current folder when inside it.
+pub fn display(path: &Path) -> String {
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf));
+    rel.unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c3_orders_diamonds() {
+        let k = |n: &str| ClassRef::External(n.to_string());
+        // class D(B, C); B(A); C(A)
+        let merged = c3_merge(vec![
+            vec![k("B"), k("A")],
+            vec![k("C"), k("A")],
+            vec![k("B"), k("C")],
+        ])
+        .unwrap();
+        assert_eq!(merged, vec![k("B"), k("C"), k("A")]);
+        assert!(c3_merge(vec![vec![k("A"), k("B")], vec![k("B"), k("A")]]).is_none());
+    }
+}

@@ -1,0 +1,34 @@
+import contextlib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+
+@contextlib.contextmanager
+def children_stderr_hidden():
+    # spawned children inherit fd 2: hide their tracebacks so the output is deterministic
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+if __name__ == "__main__":
+    class Worker:
+        def work(self, x):
+            return x + 1
+
+        def run(self, xs):
+            with ProcessPoolExecutor(max_workers=2) as ex:
+                return list(ex.map(self.work, xs))
+
+    multiprocessing.set_start_method("spawn")
+    try:
+        with children_stderr_hidden():
+            print(Worker().run([1, 2]))
+    except Exception as e:
+        print(type(e).__name__)

@@ -1,0 +1,9 @@
+import multiprocessing
+
+from pkg.scaler import Scaler
+from pkg.triple import Triple
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method("spawn")
+    print(Scaler().run([1, 2]))
+    print(Triple().run([1, 2]))

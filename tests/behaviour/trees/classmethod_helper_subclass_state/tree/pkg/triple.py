@@ -1,0 +1,5 @@
+from pkg.scaler import Scaler
+
+
+class Triple(Scaler):
+    factor = 3

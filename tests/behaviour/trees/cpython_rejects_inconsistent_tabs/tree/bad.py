@@ -1,0 +1,17 @@
+from concurrent.futures import ProcessPoolExecutor
+
+
+class Worker:
+    def work(self, x):
+        return x + 1
+
+    def run(self, xs):
+        with ProcessPoolExecutor(max_workers=2) as ex:
+            return list(ex.map(self.work, xs))
+
+
+
+def indent(x):
+    if x:
+	return 1
+    return 0

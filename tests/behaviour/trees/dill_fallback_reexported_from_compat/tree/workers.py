@@ -1,0 +1,10 @@
+from compat import Pool
+
+
+class Worker:
+    def work(self, x):
+        return x + 1
+
+    def run(self, xs):
+        with Pool(2) as pool:
+            return pool.map(self.work, xs)

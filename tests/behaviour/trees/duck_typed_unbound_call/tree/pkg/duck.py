@@ -1,0 +1,3 @@
+class Duck:
+    def work(self, x):
+        return f"quack {x}"

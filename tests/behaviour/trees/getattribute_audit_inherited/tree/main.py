@@ -1,0 +1,9 @@
+import multiprocessing
+
+from pkg.audit import LOG
+from pkg.worker import Worker
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method("spawn")
+    print(Worker().run([1, 2]))
+    print(sorted(set(LOG)))

@@ -1,0 +1,5 @@
+from workers import Worker
+
+
+def preview():
+    return Worker()._fmt(1)

@@ -1,0 +1,14 @@
+from concurrent.futures import ProcessPoolExecutor
+
+
+class Worker:
+    def __init__(self, impl=None):
+        if impl is not None:
+            self.__dict__["work"] = impl
+
+    def work(self, x):
+        return x * 100
+
+    def run(self, xs):
+        with ProcessPoolExecutor(max_workers=2) as ex:
+            return list(ex.map(self.work, xs))

@@ -1,0 +1,21 @@
+from concurrent.futures import ProcessPoolExecutor
+
+
+class Worker:
+    def _work(self, x):
+        return x + 1
+
+    def run(self, xs):
+        with ProcessPoolExecutor(max_workers=2) as ex:
+            return list(ex.map(self._work, xs))
+
+
+def legacy(n):
+    class Worker:
+        def __init__(self, k):
+            self.k = k
+
+        def _work(self, x):
+            return x * self.k
+
+    return Worker._work(Worker(n), 3)

@@ -1,0 +1,11 @@
+from concurrent.futures import ProcessPoolExecutor
+
+
+class Worker:
+    def work(self, x):
+        y = x * 2
+        return sorted(locals())
+
+    def run(self, xs):
+        with ProcessPoolExecutor(max_workers=2) as ex:
+            return list(ex.map(self.work, xs))

@@ -1,0 +1,6 @@
+from corelib.base import Worker
+
+
+class Loud(Worker):
+    def work(self, x):
+        return f"LOUD {x}"

@@ -1,0 +1,6 @@
+from pkg.base import Worker as W
+
+
+class Loud(W):
+    def work(self, x):
+        return f"LOUD {x}"

@@ -1,0 +1,9 @@
+from dataclasses import dataclass
+from typing import Callable
+
+from pkg.base import Base
+
+
+@dataclass
+class Shouting(Base):
+    fmt: Callable[[str], str] = str.upper

@@ -1,0 +1,3 @@
+class LoudMixin:
+    def work(self, x):
+        return f"LOUD {x}"

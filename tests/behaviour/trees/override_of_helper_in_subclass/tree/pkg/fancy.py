@@ -1,0 +1,6 @@
+from pkg.base import Worker
+
+
+class Fancy(Worker):
+    def _fmt(self, x):
+        return f"*{x}*"

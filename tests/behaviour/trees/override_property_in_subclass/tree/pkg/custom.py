@@ -1,0 +1,7 @@
+from pkg.base import Worker
+
+
+class Custom(Worker):
+    @property
+    def work(self):
+        return str.upper

@@ -1,0 +1,1 @@
+from .base import Worker as PublicWorker

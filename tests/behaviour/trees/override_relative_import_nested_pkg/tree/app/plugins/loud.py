@@ -1,0 +1,6 @@
+from ..core.base import Worker as Base
+
+
+class Loud(Base):
+    def work(self, x):
+        return f"LOUD {x}"

@@ -1,0 +1,9 @@
+import multiprocessing
+
+from app.core.base import Worker
+from app.plugins.loud import Loud
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method("spawn")
+    print(Worker().run([1, 2]))
+    print(Loud().run([1, 2]))

@@ -1,0 +1,5 @@
+from workers import render
+
+
+def show(s):
+    return render(s)

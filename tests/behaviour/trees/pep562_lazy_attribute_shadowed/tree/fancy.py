@@ -1,0 +1,2 @@
+def render(s):
+    return f"*** {s} ***"

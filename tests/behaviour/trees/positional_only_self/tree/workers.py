@@ -1,0 +1,10 @@
+from concurrent.futures import ProcessPoolExecutor
+
+
+class Worker:
+    def work(self, /, x, *, k=2):
+        return x * k
+
+    def run(self, xs):
+        with ProcessPoolExecutor(max_workers=2) as ex:
+            return list(ex.map(self.work, xs))

@@ -1,0 +1,6 @@
+from .worker import Worker
+
+
+class Loud(Worker):
+    def work(self, x):
+        return f"LOUD {x}"

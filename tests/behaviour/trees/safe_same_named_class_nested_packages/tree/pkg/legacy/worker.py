@@ -1,0 +1,3 @@
+class Worker:
+    def work(self, x):
+        return f"legacy {x}"

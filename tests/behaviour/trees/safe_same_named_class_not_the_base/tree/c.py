@@ -1,0 +1,6 @@
+from b import Worker as W
+
+
+class Loud(W):
+    def work(self, x):
+        return f"LOUD {x}"

@@ -1,0 +1,9 @@
+import multiprocessing
+
+from counter import Counter
+from workers import Worker
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method("spawn")
+    print(Worker().run([1, 2]))
+    print(Counter().feed([1, 2, 3]))

@@ -1,0 +1,8 @@
+import multiprocessing
+
+from workers import Counter, Worker
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method("spawn")
+    print(Worker().run([1, 2]))
+    print(Counter().feed([1, 2, 3]))

@@ -1,0 +1,13 @@
+from concurrent.futures import ProcessPoolExecutor
+
+from pkg import config
+from pkg.base import Configurable as Base
+
+
+class Worker(Base):
+    def work(self, x):
+        return x * config.SCALE
+
+    def run(self, xs):
+        with ProcessPoolExecutor(max_workers=2) as ex:
+            return list(ex.map(self.work, xs))

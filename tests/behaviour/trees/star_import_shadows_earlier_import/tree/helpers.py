@@ -1,0 +1,2 @@
+def score(x):
+    return x + 1

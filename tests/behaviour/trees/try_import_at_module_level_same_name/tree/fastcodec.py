@@ -1,0 +1,2 @@
+def encode(s):
+    return s.upper()

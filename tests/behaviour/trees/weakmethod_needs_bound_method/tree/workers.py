@@ -1,0 +1,14 @@
+import weakref
+from concurrent.futures import ProcessPoolExecutor
+
+
+class Worker:
+    def work(self, x):
+        return x + 1
+
+    def subscribe(self):
+        return weakref.WeakMethod(self.work)
+
+    def run(self, xs):
+        with ProcessPoolExecutor(max_workers=2) as ex:
+            return list(ex.map(self.work, xs))

@@ -14,6 +14,14 @@ pub fn write_atomic(path: &Path, original: &[u8], new: &[u8]) -> Result<(), Stri
     let target = std::fs::canonicalize(path).map_err(|e| io_message(&e))?;
     let dir = target.parent().ok_or("has no parent folder")?;
     let meta = std::fs::metadata(&target).map_err(|e| io_message(&e))?;
+    // The rename would replace a file we may not write (a directory we may write is
+    // enough for it); like any editor, refuse instead. Root bypasses permission checks, so
+    // the mode bits are looked at too.
+    let writable = std::fs::OpenOptions::new().write(true).open(&target);
+    if meta.permissions().readonly() || writable.is_err() {
+        return Err("is read-only (Permission denied); not rewritten".to_string());
+    }
+    drop(writable);
     let mut tmp = tempfile::Builder::new()
         .prefix(".picklefix-")
         .suffix(".tmp")
@@ -81,6 +89,20 @@ mod tests {
         let err = write_atomic(&p, b"old\n", b"new\n").unwrap_err();
         assert!(err.contains("changed"));
         assert_eq!(std::fs::read(&p).unwrap(), b"someone else\n");
+    }
+
+    #[test]
+    fn refuses_read_only_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.py");
+        std::fs::write(&p, "old\n").unwrap();
+        let mut perms = std::fs::metadata(&p).unwrap().permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&p, perms).unwrap();
+        let err = write_atomic(&p, b"old\n", b"new\n").unwrap_err();
+        assert!(err.contains("read-only"), "{err}");
+        assert_eq!(std::fs::read(&p).unwrap(), b"old\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[cfg(unix)]

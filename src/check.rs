@@ -240,9 +240,8 @@ fn judge_site(module: &Module, site: &Site, project: &ProjectView) -> Option<Fin
     })
 }
 
-/// A suppression comment on the line of `at`: `# picklefix: ignore`,
-/// `# picklefix: ignore[PF001]`, `# noqa`, `# noqa: PF001`. Only real comments count (a
-/// `#` inside a string does not), and the directive must start a `#` section of the comment.
+/// A suppression comment on the line of `at` (see `suppress` for the syntax). Only real
+/// comments count: a `#` inside a string does not.
 fn suppressed(module: &Module, at: usize, rule: Rule) -> bool {
     let text = module.src;
     let start = crate::source::line_start(text, at);
@@ -251,33 +250,7 @@ fn suppressed(module: &Module, at: usize, rule: Rule) -> bool {
     module.comments[first..]
         .iter()
         .take_while(|c| c.start_byte() < end)
-        .any(|c| directive_suppresses(module.text(*c), rule))
-}
-
-fn directive_suppresses(comment: &str, rule: Rule) -> bool {
-    for section in comment.split('#').skip(1) {
-        let section = section.trim_start();
-        for marker in ["picklefix: ignore", "noqa"] {
-            let Some(rest) = section.strip_prefix(marker) else {
-                continue;
-            };
-            let rest = rest.trim_start();
-            let codes = if let Some(r) = rest.strip_prefix('[') {
-                r.split(']').next().unwrap_or("")
-            } else if let Some(r) = rest.strip_prefix(':') {
-                r
-            } else {
-                return true; // bare marker: everything on the line
-            };
-            if codes
-                .split([',', ' '])
-                .any(|c| c.trim().eq_ignore_ascii_case(rule.code()))
-            {
-                return true;
-            }
-        }
-    }
-    false
+        .any(|c| crate::suppress::comment_suppresses(module.text(*c), rule))
 }
 
 pub const MAX_PASSES: usize = 16;
@@ -349,25 +322,6 @@ pub fn fix_all(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn suppression_comments() {
-        assert!(directive_suppresses(
-            "# picklefix: ignore[PF001]",
-            Rule::BoundMethod
-        ));
-        assert!(!directive_suppresses(
-            "# picklefix: ignore[PF001]",
-            Rule::Lambda
-        ));
-        assert!(directive_suppresses("# noqa", Rule::Lambda));
-        assert!(directive_suppresses(
-            "# type: ignore  # noqa: E501, PF002",
-            Rule::Lambda
-        ));
-        assert!(!directive_suppresses("# noqa: E501", Rule::Lambda));
-        assert!(!directive_suppresses("# TODO: noqa later", Rule::Lambda));
-    }
 
     #[test]
     fn a_hash_inside_a_string_is_not_a_comment() {

@@ -6,15 +6,28 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, ValueEnum};
 
-use crate::config::{find_config, FileConfig};
+use crate::config::{find_config, parse_inline, read_config_file, FileConfig};
 use crate::rules::{Rule, ALL};
-use crate::settings::{Mode, OutputFormat, RootSettings, Settings};
+use crate::settings::{AnchoredGlob, Mode, OutputFormat, RootSettings, Settings, Verbosity};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
+    /// Finding lines, then diffs.
     Text,
+    /// One line per finding (`path:row:col: CODE message`), no diffs.
+    Concise,
+    /// Findings grouped under their file's name.
+    Grouped,
+    /// A list of findings in ruff's JSON shape.
     Json,
+    /// SARIF 2.1.0.
     Sarif,
+    /// GitHub Actions annotations.
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -24,6 +37,12 @@ pub enum ColorArg {
     Never,
 }
 
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Run the language server (LSP over stdin/stdout) for editors.
+    Server,
+}
+
 /// Rewrite callables handed to Python process pools so they pickle.
 ///
 /// Finds bound methods, lambdas and local functions passed to ProcessPoolExecutor,
@@ -31,27 +50,34 @@ pub enum ColorArg {
 /// stateless methods to module-level functions. Without --write it only shows the diff.
 #[derive(Debug, Parser)]
 #[command(name = "picklefix", version, about, long_about)]
+// `picklefix --check server` checks a folder named `server`: only a bare `picklefix server`
+// starts the language server.
+#[command(args_conflicts_with_subcommands = true)]
 #[command(
-    after_help = "Exit status: 0 clean (a dry run with diffs is clean too), 1 --check found something, \
-2 a usage error or a file that could not be read, parsed or written (after everything else ran)."
+    after_help = "Exit status: 0 clean (a dry run with diffs is clean too), 1 --check found something \
+(or --diff would change a file, or --exit-non-zero-on-fix and --write changed one), 2 a usage error or a \
+file that could not be read, parsed or written (after everything else ran)."
 )]
 pub struct Args {
-    /// Files or folders to check (default: the current folder).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Files or folders to check, or `-` to read from stdin (default: the current folder).
     pub paths: Vec<PathBuf>,
 
     /// Apply safe fixes in place (atomic writes, permissions kept).
-    #[arg(long, conflicts_with = "check")]
+    #[arg(long, conflicts_with_all = ["check", "diff"])]
     pub write: bool,
 
     /// Also apply fixes that may change behaviour (with --write), or show them (dry run).
     #[arg(long, overrides_with = "no_unsafe_fixes")]
     pub unsafe_fixes: bool,
 
-    /// Don't apply unsafe fixes, even if pyproject.toml enables them.
+    /// Don't apply unsafe fixes, even if the configuration enables them.
     #[arg(long, overrides_with = "unsafe_fixes")]
     pub no_unsafe_fixes: bool,
 
-    /// With --write, also rewrite files that have uncommitted git changes.
+    /// With --write or --add-noqa, also rewrite files that have uncommitted git changes.
     #[arg(long)]
     pub allow_dirty: bool,
 
@@ -59,7 +85,7 @@ pub struct Args {
     #[arg(long)]
     pub check: bool,
 
-    /// Show the diff (default in a dry run; with --write, shows what was written).
+    /// Never write; print only the diff of each file that would change, and exit 1 if any would.
     #[arg(long, overrides_with = "no_diff")]
     pub diff: bool,
 
@@ -67,9 +93,23 @@ pub struct Args {
     #[arg(long, overrides_with = "diff")]
     pub no_diff: bool,
 
+    /// Add `# noqa: CODE` to the line of every finding (a baseline before gating CI).
+    #[arg(long, conflicts_with_all = ["write", "check", "diff", "statistics", "per_repository", "stdin_filename"])]
+    pub add_noqa: bool,
+
     /// How findings are printed on stdout.
     #[arg(long, value_enum, default_value = "text")]
     pub output_format: FormatArg,
+
+    /// Print how often each rule was found (and how much of it is fixable) instead of
+    /// findings; JSON with --output-format json.
+    #[arg(long, conflicts_with = "diff")]
+    pub statistics: bool,
+
+    /// Print the per-repository table (files, findings, fixed, skipped) instead of findings;
+    /// JSON with --output-format json.
+    #[arg(long, conflicts_with_all = ["diff", "statistics"])]
+    pub per_repository: bool,
 
     /// Only these rules (comma-separated codes, e.g. PF001,PF100).
     #[arg(long, value_delimiter = ',')]
@@ -83,13 +123,53 @@ pub struct Args {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
+    /// Apply the excludes to paths named on the command line too (for pre-commit).
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// A configuration file (a pyproject.toml, or a picklefix.toml with the keys at top
+    /// level) used for every path instead of the nearest pyproject.toml, or one `KEY = VALUE`
+    /// override (e.g. "unsafe-fixes = true"); repeatable, overrides win over files.
+    #[arg(long, value_name = "CONFIG_OPTION")]
+    pub config: Vec<String>,
+
+    /// Ignore all configuration files (inline --config overrides still apply).
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// The name of the file read from stdin (`-`): for its configuration, excludes and
+    /// messages. With --write the fixed source goes to stdout.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Exit 0 even when findings are reported (errors still exit 2).
+    #[arg(long, short = 'e', conflicts_with = "exit_non_zero_on_fix")]
+    pub exit_zero: bool,
+
+    /// Exit 1 if --write changed any file, even when no finding remains.
+    #[arg(long)]
+    pub exit_non_zero_on_fix: bool,
+
+    /// Print the files that would be checked, and exit.
+    #[arg(long, conflicts_with_all = ["show_settings", "add_noqa"])]
+    pub show_files: bool,
+
+    /// Print the settings each path is checked with (configuration file, rules, excludes),
+    /// and exit.
+    #[arg(long)]
+    pub show_settings: bool,
+
     /// Number of threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
 
-    /// Print only diffs and errors: no findings, no summary.
-    #[arg(long, short = 'q')]
+    /// Print findings and diffs, but no summary.
+    #[arg(long, short = 'q', conflicts_with = "silent")]
     pub quiet: bool,
+
+    /// Print nothing but errors (on stderr); the exit status tells the rest.
+    #[arg(long, short = 's')]
+    pub silent: bool,
 
     /// When to colour the output.
     #[arg(long, value_enum, default_value = "auto")]
@@ -98,11 +178,6 @@ pub struct Args {
     /// Print a rule's rationale and example (e.g. PF001) and exit.
     #[arg(long, value_name = "CODE")]
     pub explain: Option<String>,
-
-    /// Print the per-root summary (files, findings, fixed, skipped) instead of findings;
-    /// as JSON with --output-format json.
-    #[arg(long)]
-    pub statistics: bool,
 
     /// Skip (and report) files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
@@ -119,6 +194,147 @@ pub struct Args {
     /// Parse every file, even those that name no pool (for debugging the prefilter).
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
+}
+
+/// Where configuration comes from, after `--config` and `--isolated`.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSources {
+    /// A file named with `--config`: used for every root instead of discovery.
+    pub file: Option<(PathBuf, FileConfig)>,
+    /// Inline `--config` overrides, merged (later ones win).
+    pub inline: FileConfig,
+    /// Their text, for `--show-settings`.
+    pub inline_text: Vec<String>,
+    /// `--isolated`: no configuration file at all.
+    pub isolated: bool,
+}
+
+impl ConfigSources {
+    /// Sort `--config` values into one file and inline overrides.
+    pub fn new(values: &[String], isolated: bool) -> Result<ConfigSources, String> {
+        let mut sources = ConfigSources {
+            isolated,
+            ..ConfigSources::default()
+        };
+        for value in values {
+            let path = Path::new(value);
+            if path.is_file() {
+                if isolated {
+                    return Err(format!(
+                        "--config {value}: a configuration file cannot be used with --isolated"
+                    ));
+                }
+                if let Some((first, _)) = &sources.file {
+                    return Err(format!(
+                        "--config: only one configuration file can be given ({} and {value})",
+                        first.display()
+                    ));
+                }
+                // Absolute, so its excludes are relative to its own folder from any root.
+                let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+                let config = read_config_file(&path)?;
+                sources.file = Some((path, config));
+                continue;
+            }
+            match parse_inline(value) {
+                Ok(over) => {
+                    sources.inline = std::mem::take(&mut sources.inline).overlay(over);
+                    sources.inline_text.push(value.clone());
+                }
+                Err(e) if value.contains('=') => {
+                    return Err(format!("--config {value:?}: {e}"));
+                }
+                Err(_) => {
+                    return Err(format!(
+                        "--config {value:?}: neither an existing file nor a `KEY = VALUE` override"
+                    ));
+                }
+            }
+        }
+        Ok(sources)
+    }
+}
+
+/// What the command line imposes on every root's configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub select: Option<Vec<Rule>>,
+    pub ignore: Vec<Rule>,
+    pub unsafe_fixes: Option<bool>,
+    /// `--exclude` globs (relative to each root, as discovery anchors them).
+    pub exclude: Vec<String>,
+    pub sources: ConfigSources,
+}
+
+/// The settings of one root: its configuration file (found from `path` upwards, or the one
+/// `--config` names), under the command line's overrides.
+pub fn root_settings(path: &Path, o: &Overrides) -> Result<RootSettings, String> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let found = if o.sources.isolated {
+        None
+    } else if let Some((p, c)) = &o.sources.file {
+        Some((p.clone(), c.clone()))
+    } else {
+        // A path that doesn't exist (a missing root, a stdin name) is looked up from the
+        // nearest folder that does; discovery reports missing roots.
+        match path
+            .ancestors()
+            .find(|a| a.exists() && !a.as_os_str().is_empty())
+        {
+            Some(existing) => find_config(existing)?,
+            None => find_config(&cwd)?,
+        }
+    };
+    let (config_path, file_config) = match found {
+        Some((p, c)) => (Some(p), c),
+        None => (None, FileConfig::default()),
+    };
+    let config = file_config.clone().overlay(o.sources.inline.clone());
+    let named = |e: String| match &config_path {
+        Some(p) => format!("{}: {e}", p.display()),
+        None => e,
+    };
+    // Excludes: the inline ones (relative to the current folder) replace the file's (relative
+    // to the file).
+    let config_globs: Vec<AnchoredGlob> = match (&o.sources.inline.exclude, &file_config.exclude) {
+        (Some(globs), _) => anchored(globs, &cwd),
+        (None, Some(globs)) => {
+            let base = config_path
+                .as_deref()
+                .and_then(Path::parent)
+                .unwrap_or(Path::new("."));
+            anchored(globs, base)
+        }
+        (None, None) => Vec::new(),
+    };
+    let mut exclude = o.exclude.clone();
+    exclude.extend(
+        config_globs
+            .iter()
+            .filter_map(|g| rebase_glob(&g.glob, &g.base, path)),
+    );
+    let mut anchored_excludes = anchored(&o.exclude, &cwd);
+    anchored_excludes.extend(config_globs);
+    let rules = resolve_rules(o.select.as_deref(), &o.ignore, Some(&config)).map_err(named)?;
+    Ok(RootSettings {
+        path: path.to_path_buf(),
+        config: config_path,
+        rules,
+        exclude,
+        anchored_excludes,
+        unsafe_fixes: o.unsafe_fixes.or(config.unsafe_fixes).unwrap_or(false),
+        unsafe_fixes_from_config: o.unsafe_fixes.is_none() && config.unsafe_fixes == Some(true),
+    })
+}
+
+fn anchored(globs: &[String], base: &Path) -> Vec<AnchoredGlob> {
+    globs
+        .iter()
+        .map(|g| AnchoredGlob {
+            base: base.to_path_buf(),
+            glob: g.clone(),
+        })
+        .collect()
 }
 
 fn parse_rules(codes: &[String]) -> Result<Vec<Rule>, String> {
@@ -146,7 +362,48 @@ fn parse_rules(codes: &[String]) -> Result<Vec<Rule>, String> {
 }
 
 impl Args {
+    /// Read from stdin: `-` is the only path, or `--stdin-filename` was given.
+    pub fn reads_stdin(&self) -> bool {
+        self.stdin_filename.is_some() || self.paths.iter().any(|p| p.as_os_str() == "-")
+    }
+
     pub fn into_settings(self) -> Result<Settings, String> {
+        let stdin = self.reads_stdin();
+        if stdin && self.paths.iter().any(|p| p.as_os_str() != "-") {
+            return Err("`-` (stdin) cannot be combined with other paths".to_string());
+        }
+        if stdin && self.add_noqa {
+            return Err("--add-noqa rewrites files; it cannot be used with stdin".to_string());
+        }
+        let format = match self.output_format {
+            FormatArg::Text => OutputFormat::Text,
+            FormatArg::Concise => OutputFormat::Concise,
+            FormatArg::Grouped => OutputFormat::Grouped,
+            FormatArg::Json => OutputFormat::Json,
+            FormatArg::Sarif => OutputFormat::Sarif,
+            FormatArg::Github => OutputFormat::Github,
+            FormatArg::Gitlab => OutputFormat::Gitlab,
+            FormatArg::Junit => OutputFormat::Junit,
+        };
+        if (self.statistics || self.per_repository)
+            && !(format.is_human() || format == OutputFormat::Json)
+        {
+            let flag = if self.statistics {
+                "--statistics"
+            } else {
+                "--per-repository"
+            };
+            return Err(format!(
+                "{flag} prints a table (text) or JSON; --output-format {} is not supported with it",
+                format_name(format)
+            ));
+        }
+        if self.diff && !format.is_human() {
+            return Err(format!(
+                "--diff prints diffs, not findings; it cannot be combined with --output-format {}",
+                format_name(format)
+            ));
+        }
         let cli_select: Option<Vec<Rule>> = if self.select.is_empty() {
             None
         } else {
@@ -158,7 +415,9 @@ impl Args {
             (_, true) => Some(false),
             _ => None,
         };
-        let mode = if self.write {
+        let mode = if self.add_noqa {
+            Mode::AddNoqa
+        } else if self.write {
             Mode::Write
         } else if self.check {
             Mode::Check
@@ -168,7 +427,7 @@ impl Args {
         let show_diff = match (self.diff, self.no_diff) {
             (true, _) => true,
             (_, true) => false,
-            _ => mode == Mode::DryRun,
+            _ => mode == Mode::DryRun && format == OutputFormat::Text,
         };
         if self.jobs == Some(0) {
             return Err("--jobs must be at least 1".to_string());
@@ -180,66 +439,75 @@ impl Args {
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
         };
-        let paths = if self.paths.is_empty() {
+        let paths = if stdin {
+            vec![self
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("-"))]
+        } else if self.paths.is_empty() {
             vec![PathBuf::from(".")]
         } else {
             self.paths
         };
+        let verbosity = if self.silent {
+            Verbosity::Silent
+        } else if self.quiet {
+            Verbosity::Quiet
+        } else {
+            Verbosity::Normal
+        };
+        let overrides = Overrides {
+            select: cli_select.clone(),
+            ignore: cli_ignore.clone(),
+            unsafe_fixes: cli_unsafe,
+            exclude: self.exclude.clone(),
+            sources: ConfigSources::new(&self.config, self.isolated)?,
+        };
         let defaults = resolve_rules(cli_select.as_deref(), &cli_ignore, None)?;
         let mut roots = Vec::new();
         for path in &paths {
-            // A missing path is reported by discovery, with the other files processed.
-            let found = if path.exists() {
-                find_config(path)?
-            } else {
-                None
-            };
-            let (config_path, config) = match found {
-                Some((p, c)) => (Some(p), c),
-                None => (None, FileConfig::default()),
-            };
-            let mut exclude = self.exclude.clone();
-            if let (Some(cp), Some(globs)) = (&config_path, &config.exclude) {
-                let base = cp.parent().unwrap_or(Path::new("."));
-                exclude.extend(globs.iter().filter_map(|g| rebase_glob(g, base, path)));
-            }
-            let rules =
-                resolve_rules(cli_select.as_deref(), &cli_ignore, Some(&config)).map_err(|e| {
-                    match &config_path {
-                        Some(p) => format!("{}: {e}", p.display()),
-                        None => e,
-                    }
-                })?;
-            roots.push(RootSettings {
-                path: path.clone(),
-                config: config_path,
-                rules,
-                exclude,
-                unsafe_fixes: cli_unsafe.or(config.unsafe_fixes).unwrap_or(false),
-            });
+            roots.push(root_settings(path, &overrides)?);
         }
         Ok(Settings {
             paths,
             mode,
             unsafe_fixes: cli_unsafe.unwrap_or(false),
             show_diff,
-            format: match self.output_format {
-                FormatArg::Text => OutputFormat::Text,
-                FormatArg::Json => OutputFormat::Json,
-                FormatArg::Sarif => OutputFormat::Sarif,
-            },
+            format,
             rules: defaults,
             exclude: self.exclude,
+            anchored_excludes: Vec::new(),
             jobs: self.jobs,
-            quiet: self.quiet,
+            verbosity,
             color,
             prefilter: !self.no_prefilter,
             allow_dirty: self.allow_dirty,
-            progress: !self.no_progress && !self.quiet,
+            progress: !self.no_progress && verbosity == Verbosity::Normal,
             statistics: self.statistics,
+            per_repository: self.per_repository,
+            show_findings: !self.diff || mode == Mode::Check,
+            exit_on_change: self.diff,
+            exit_zero: self.exit_zero,
+            exit_non_zero_on_fix: self.exit_non_zero_on_fix,
+            force_exclude: self.force_exclude,
             max_file_bytes: self.max_file_size,
+            config_overrides: overrides.sources.inline_text.clone(),
             roots,
         })
+    }
+}
+
+/// The name `--output-format` takes for `format`.
+pub fn format_name(format: OutputFormat) -> &'static str {
+    match format {
+        OutputFormat::Text => "text",
+        OutputFormat::Concise => "concise",
+        OutputFormat::Grouped => "grouped",
+        OutputFormat::Json => "json",
+        OutputFormat::Sarif => "sarif",
+        OutputFormat::Github => "github",
+        OutputFormat::Gitlab => "gitlab",
+        OutputFormat::Junit => "junit",
     }
 }
 

@@ -42,6 +42,10 @@ pub fn discover(roots: &[Settings]) -> Discovered {
         let Some(root) = settings.paths.first() else {
             continue;
         };
+        // Like ruff, an excluded path named on the command line is skipped without a word.
+        if settings.force_exclude && explicitly_excluded(root, settings) {
+            continue;
+        }
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
@@ -136,6 +140,60 @@ fn build_walker(root: &Path, settings: &Settings) -> Result<ignore::WalkParallel
     Ok(builder.build_parallel())
 }
 
+/// Under `--force-exclude`: whether a path named on the command line (or given as
+/// `--stdin-filename`) falls under a default exclude, a configuration `exclude` (relative to
+/// its file) or an `--exclude` glob (relative to the current folder).
+pub fn explicitly_excluded(path: &Path, settings: &Settings) -> bool {
+    let abs = resolved(path);
+    let default_hit = abs.components().any(|c| {
+        c.as_os_str()
+            .to_str()
+            .is_some_and(|name| DEFAULT_EXCLUDES.contains(&name))
+    });
+    if default_hit {
+        return true;
+    }
+    let is_dir = abs.is_dir();
+    let mut by_base: Vec<(PathBuf, Vec<&str>)> = Vec::new();
+    for g in &settings.anchored_excludes {
+        let base = resolved(&g.base);
+        match by_base.iter_mut().find(|(b, _)| *b == base) {
+            Some((_, globs)) => globs.push(&g.glob),
+            None => by_base.push((base, vec![&g.glob])),
+        }
+    }
+    by_base.into_iter().any(|(base, globs)| {
+        // The matcher only answers for paths under its base.
+        if !abs.starts_with(&base) {
+            return false;
+        }
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(&base);
+        for glob in globs {
+            // An invalid glob is reported by the walk; here it just matches nothing.
+            let _ = builder.add_line(None, glob);
+        }
+        builder
+            .build()
+            .is_ok_and(|m| m.matched_path_or_any_parents(&abs, is_dir).is_ignore())
+    })
+}
+
+/// `path` made absolute with symlinks resolved, also when it does not exist (a stdin name).
+fn resolved(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match (abs.parent(), abs.file_name()) {
+        (Some(parent), Some(name)) => resolved_dir(parent).join(name),
+        _ => abs,
+    }
+}
+
+fn resolved_dir(dir: &Path) -> PathBuf {
+    std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
+}
+
 pub fn io_message(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "No such file or directory".to_string(),
@@ -212,5 +270,33 @@ mod tests {
             ..Settings::default()
         });
         assert!(off.may_match(b"import os"));
+    }
+
+    #[test]
+    fn explicit_paths_under_force_exclude() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().to_path_buf();
+        std::fs::create_dir_all(base.join("src/gen")).unwrap();
+        std::fs::create_dir_all(base.join("venv/lib")).unwrap();
+        for f in ["src/gen/a.py", "src/m_pb2.py", "src/m.py", "venv/lib/x.py"] {
+            std::fs::write(base.join(f), "x = 1\n").unwrap();
+        }
+        let glob = |g: &str| crate::settings::AnchoredGlob {
+            base: base.clone(),
+            glob: g.to_string(),
+        };
+        let settings = Settings {
+            anchored_excludes: vec![glob("*_pb2.py"), glob("src/gen/")],
+            ..Settings::default()
+        };
+        let excluded = |f: &str| explicitly_excluded(&base.join(f), &settings);
+        assert!(excluded("src/gen/a.py"));
+        assert!(excluded("src/gen"));
+        assert!(excluded("src/m_pb2.py"));
+        assert!(excluded("venv/lib/x.py"));
+        assert!(!excluded("src/m.py"));
+        // A stdin name that does not exist is matched by name.
+        assert!(excluded("src/gen/new.py"));
+        assert!(!excluded("src/new.py"));
     }
 }

@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod document;
 pub mod edit;
 pub mod facts;
 pub mod git;
@@ -16,6 +17,8 @@ pub mod hierarchy;
 pub mod index;
 pub mod judge;
 pub mod matcher;
+pub mod noqa;
+pub mod output;
 pub mod parse;
 pub mod progress;
 pub mod project;
@@ -24,9 +27,11 @@ pub mod report;
 pub mod resolve;
 pub mod rewrite;
 pub mod rules;
+pub mod server;
 pub mod settings;
 pub mod source;
 pub mod strict;
+pub mod suppress;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -196,7 +201,7 @@ pub fn run(settings: &Settings) -> Run {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     progress.finish();
 
-    if settings.mode == Mode::Write {
+    if settings.mode.writes() {
         let dirty = if settings.allow_dirty {
             git::DirtyFiles::none()
         } else {
@@ -238,7 +243,7 @@ struct Job {
 
 /// The project's own `exclude` globs (from a `[tool.picklefix]` at its root) and the command
 /// line's: the same for every path of the project, so verdicts do not depend on the paths.
-fn project_excludes(settings: &Settings, project: &project::ProjectRoot) -> Vec<String> {
+pub fn project_excludes(settings: &Settings, project: &project::ProjectRoot) -> Vec<String> {
     let mut globs = settings.exclude.clone();
     let file = project.path.join("pyproject.toml");
     if let Ok(Some(config)) = config::read_config(&file) {
@@ -326,6 +331,24 @@ fn load(
     }
 }
 
+/// One text that is not read from disk (stdin, an editor's buffer), analysed and fixed like
+/// a file of a run (never written: `settings.mode` only chooses what is planned). `scope`
+/// names the file in its project, whose other files are read from disk.
+pub fn run_text(
+    path: PathBuf,
+    bytes: Vec<u8>,
+    settings: &Settings,
+    scope: &AnalysisScope,
+) -> FileResult {
+    let candidate = discover::Candidate { path, root: 0 };
+    let loaded = Loaded {
+        candidate,
+        bytes: Some(bytes),
+        error: None,
+    };
+    process(loaded, settings, scope)
+}
+
 fn process(l: Loaded, settings: &Settings, scope: &AnalysisScope) -> FileResult {
     let mut result = FileResult {
         path: l.candidate.path,
@@ -367,7 +390,24 @@ fn process(l: Loaded, settings: &Settings, scope: &AnalysisScope) -> FileResult 
             return result;
         }
     }
-    if settings.mode != Mode::Check || settings.show_diff {
+    if settings.mode == Mode::AddNoqa {
+        let analyse = |text: &str| analyze(text, settings, scope);
+        match noqa::add_noqa(&source.text, &result.findings, analyse) {
+            Ok(added) => {
+                if added.text != source.text {
+                    result.fixed = Some(added.text);
+                    result.fixes_applied = added.suppressed;
+                }
+                if !added.refused.is_empty() {
+                    result.error = Some(format!(
+                        "no noqa comment added: {}",
+                        added.refused.join("; ")
+                    ));
+                }
+            }
+            Err(e) => result.error = Some(e),
+        }
+    } else if settings.mode != Mode::Check || settings.show_diff {
         let mut fixed = fix_all(&source.text, &result.findings, settings, scope);
         if fixed.text != source.text {
             if let Some(why) = strict::rejects(&fixed.text) {

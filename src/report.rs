@@ -11,14 +11,25 @@ pub const EXIT_ERROR: i32 = 2;
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Totals {
     pub findings: usize,
-    /// Findings whose fix applies in this run (safe, or unsafe where enabled).
-    pub fixable: usize,
-    /// Unsafe fixes that `--unsafe-fixes` would apply.
-    pub unsafe_fixable: usize,
+    /// Findings with a safe fix (`--write` applies them).
+    pub safe_fixable: usize,
+    /// Findings with an unsafe fix that this run's settings apply (flag or configuration).
+    pub unsafe_enabled: usize,
+    /// Of those, the ones enabled by a configuration file rather than `--unsafe-fixes`.
+    pub unsafe_enabled_by_config: usize,
+    /// Findings with an unsafe fix that only `--unsafe-fixes` applies.
+    pub unsafe_disabled: usize,
     pub fixes_applied: usize,
     pub files_changed: usize,
     pub files_written: usize,
     pub errors: usize,
+}
+
+impl Totals {
+    /// Findings whose fix applies in this run.
+    pub fn fixable(&self) -> usize {
+        self.safe_fixable + self.unsafe_enabled
+    }
 }
 
 pub fn totals(run: &Run, settings: &Settings) -> Totals {
@@ -27,22 +38,24 @@ pub fn totals(run: &Run, settings: &Settings) -> Totals {
         ..Totals::default()
     };
     for f in &run.files {
-        // Each root decides (pyproject.toml or flag) whether its unsafe fixes apply.
-        let unsafe_on = run
-            .roots
-            .get(f.root)
-            .map_or(settings.unsafe_fixes, |r| r.unsafe_fixes);
+        // Each root decides (configuration or flag) whether its unsafe fixes apply.
+        let root = run.roots.get(f.root);
+        let unsafe_on = root.map_or(settings.unsafe_fixes, |r| r.unsafe_fixes);
+        let by_config = root.is_some_and(|r| r.unsafe_fixes_from_config);
         t.findings += f.findings.len();
         for finding in &f.findings {
             match finding.fix.as_ref().map(|x| x.applicability) {
-                Some(Applicability::Safe) => t.fixable += 1,
-                Some(Applicability::Unsafe) if unsafe_on => t.fixable += 1,
-                Some(Applicability::Unsafe) => t.unsafe_fixable += 1,
+                Some(Applicability::Safe) => t.safe_fixable += 1,
+                Some(Applicability::Unsafe) if unsafe_on => {
+                    t.unsafe_enabled += 1;
+                    t.unsafe_enabled_by_config += usize::from(by_config);
+                }
+                Some(Applicability::Unsafe) => t.unsafe_disabled += 1,
                 _ => {}
             }
         }
         // Under --write only what reached the disk counts as fixed.
-        if settings.mode != Mode::Write || f.written {
+        if !settings.mode.writes() || f.written {
             t.fixes_applied += f.fixes_applied;
         }
         t.files_changed += usize::from(f.fixed.is_some());
@@ -52,23 +65,35 @@ pub fn totals(run: &Run, settings: &Settings) -> Totals {
     t
 }
 
-/// The closing line(s) for people.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The closing line(s) for people. Safe and unsafe fixes are counted apart, each with the
+/// flags that apply it.
 pub fn summary(run: &Run, settings: &Settings) -> String {
     let t = totals(run, settings);
+    if settings.mode == Mode::AddNoqa {
+        return format!(
+            "Added {} to {}",
+            plural(t.fixes_applied, "noqa directive", "noqa directives"),
+            plural(t.files_written, "file", "files")
+        );
+    }
     let mut lines = Vec::new();
-    let plural = |n: usize, one: &str, many: &str| {
-        if n == 1 {
-            format!("{n} {one}")
-        } else {
-            format!("{n} {many}")
-        }
-    };
-    let left = t.findings.saturating_sub(t.fixable + t.unsafe_fixable);
+    let left = t
+        .findings
+        .saturating_sub(t.safe_fixable + t.unsafe_enabled + t.unsafe_disabled);
     let mut head = format!(
         "{} in {} scanned",
         plural(t.findings, "finding", "findings"),
         plural(run.scanned, "file", "files")
     );
+    let writing = settings.mode == Mode::Write;
     match settings.mode {
         Mode::Write => head.push_str(&format!(
             "; fixed {} in {}",
@@ -76,18 +101,37 @@ pub fn summary(run: &Run, settings: &Settings) -> String {
             plural(t.files_written, "file", "files")
         )),
         Mode::DryRun => head.push_str(&format!(
-            "; {} would change ({} fixable, run with --write)",
-            plural(t.files_changed, "file", "files"),
-            t.fixable
+            "; {} would change",
+            plural(t.files_changed, "file", "files")
         )),
-        Mode::Check => {}
+        Mode::Check | Mode::AddNoqa => {}
     }
     lines.push(head);
-    if t.unsafe_fixable > 0 {
+    if !writing && t.safe_fixable > 0 {
         lines.push(format!(
-            "{} available with --unsafe-fixes",
-            plural(t.unsafe_fixable, "unsafe fix is", "unsafe fixes are")
+            "{}: apply with --write",
+            plural(t.safe_fixable, "safe fix", "safe fixes")
         ));
+    }
+    if !writing && t.unsafe_enabled > 0 {
+        // Enabled by a configuration file: --write alone applies them.
+        let flags = if t.unsafe_enabled_by_config == t.unsafe_enabled {
+            "--write (unsafe-fixes is on in the configuration)"
+        } else {
+            "--write --unsafe-fixes"
+        };
+        lines.push(format!(
+            "{}: apply with {flags}",
+            plural(t.unsafe_enabled, "unsafe fix", "unsafe fixes")
+        ));
+    }
+    if t.unsafe_disabled > 0 {
+        let what = if writing {
+            plural(t.unsafe_disabled, "unsafe fix was", "unsafe fixes were") + " not applied"
+        } else {
+            plural(t.unsafe_disabled, "unsafe fix", "unsafe fixes")
+        };
+        lines.push(format!("{what}: apply with --write --unsafe-fixes"));
     }
     if left > 0 {
         lines.push(format!(
@@ -104,15 +148,150 @@ pub fn summary(run: &Run, settings: &Settings) -> String {
     lines.join("\n")
 }
 
+/// 2 when something could not be processed; 1 when `--check` found something, `--diff`
+/// would change a file, or `--exit-non-zero-on-fix` and `--write` changed one (unless
+/// `--exit-zero`); else 0.
 pub fn exit_code(run: &Run, settings: &Settings) -> i32 {
     let t = totals(run, settings);
+    let found = settings.mode == Mode::Check && t.findings > 0;
+    let would_change = settings.exit_on_change && t.files_changed > 0;
+    let changed = settings.exit_non_zero_on_fix && t.files_written > 0;
     if t.errors > 0 {
         EXIT_ERROR
-    } else if settings.mode == Mode::Check && t.findings > 0 {
+    } else if !settings.exit_zero && (found || would_change || changed) {
         EXIT_FOUND
     } else {
         EXIT_CLEAN
     }
+}
+
+/// One row of `--statistics`: how often a rule was found, and how much of it is fixable.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleStatistics {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub count: usize,
+    /// Every finding of the rule has a fix that applies in this run (ruff's meaning).
+    pub fixable: bool,
+    pub fixable_count: usize,
+}
+
+/// Per-rule counts, most frequent first (ties by code), as ruff's `--statistics`.
+pub fn rule_statistics(run: &Run, settings: &Settings) -> Vec<RuleStatistics> {
+    let mut rows: Vec<RuleStatistics> = Vec::new();
+    for f in &run.files {
+        let unsafe_on = run
+            .roots
+            .get(f.root)
+            .map_or(settings.unsafe_fixes, |r| r.unsafe_fixes);
+        for finding in &f.findings {
+            let fixable = match finding.fix.as_ref().map(|x| x.applicability) {
+                Some(Applicability::Safe) => true,
+                Some(Applicability::Unsafe) => unsafe_on,
+                _ => false,
+            };
+            let code = finding.rule.code();
+            let row = match rows.iter_mut().position(|r| r.code == code) {
+                Some(i) => &mut rows[i],
+                None => {
+                    rows.push(RuleStatistics {
+                        code,
+                        name: finding.rule.name(),
+                        count: 0,
+                        fixable: false,
+                        fixable_count: 0,
+                    });
+                    let last = rows.len() - 1;
+                    &mut rows[last]
+                }
+            };
+            row.count += 1;
+            row.fixable_count += usize::from(fixable);
+        }
+    }
+    for r in &mut rows {
+        r.fixable = r.fixable_count == r.count;
+    }
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
+    rows
+}
+
+/// The `--statistics` table: `count<TAB>code<TAB>[*] name` in flake8's and ruff's layout
+/// (`[*]` all fixable, `[-]` some, `[ ]` none; no column when nothing is fixable).
+pub fn rule_statistics_table(rows: &[RuleStatistics]) -> String {
+    let count_width = rows
+        .iter()
+        .map(|r| r.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let code_width = rows.iter().map(|r| r.code.len()).max().unwrap_or(0);
+    let any_fixable = rows.iter().any(|r| r.fixable_count > 0);
+    let mut out = String::new();
+    for r in rows {
+        let mark = match (any_fixable, r.fixable, r.fixable_count > 0) {
+            (false, _, _) => "",
+            (true, true, _) => "[*] ",
+            (true, false, true) => "[-] ",
+            (true, false, false) => "[ ] ",
+        };
+        out.push_str(&format!(
+            "{:>count_width$}\t{:<code_width$}\t{mark}{}\n",
+            r.count, r.code, r.name
+        ));
+    }
+    out
+}
+
+/// `--show-settings`: what each root runs with, and where it came from.
+pub fn settings_report(settings: &Settings) -> String {
+    let mode = match settings.mode {
+        Mode::DryRun => "dry run (show what would change)",
+        Mode::Write => "write (apply fixes)",
+        Mode::Check => "check (exit 1 on findings)",
+        Mode::AddNoqa => "add-noqa (add suppression comments)",
+    };
+    let mut out = String::new();
+    for root in settings.roots() {
+        let config = match &root.config {
+            Some(p) => crate::render::display_path(p),
+            None => "none (defaults)".to_string(),
+        };
+        let rules: Vec<&str> = root.rules.iter().map(|r| r.code()).collect();
+        let mut exclude: Vec<String> = crate::discover::DEFAULT_EXCLUDES
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        exclude.extend(root.exclude.iter().cloned());
+        out.push_str(&format!(
+            "root: {}\n",
+            crate::render::display_path(&root.path)
+        ));
+        out.push_str(&format!("  configuration file: {config}\n"));
+        if !settings.config_overrides.is_empty() {
+            out.push_str(&format!(
+                "  configuration overrides: {}\n",
+                settings.config_overrides.join("; ")
+            ));
+        }
+        out.push_str(&format!("  select: {}\n", rules.join(", ")));
+        out.push_str(&format!("  exclude: {}\n", exclude.join(", ")));
+        let unsafe_origin = if root.unsafe_fixes_from_config {
+            " (from the configuration)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "  unsafe-fixes: {}{unsafe_origin}\n",
+            root.unsafe_fixes
+        ));
+        out.push_str(&format!("  force-exclude: {}\n", settings.force_exclude));
+        out.push_str(&format!("  mode: {mode}\n"));
+        out.push_str(&format!(
+            "  output-format: {}\n",
+            crate::cli::format_name(settings.format)
+        ));
+    }
+    out
 }
 
 /// One row of the per-repository summary.
@@ -137,6 +316,7 @@ pub fn skip_reason(message: &str) -> &'static str {
         ("uncommitted changes", "uncommitted changes"),
         ("changed on disk", "changed during the run"),
         ("byte limit", "too large"),
+        ("read-only", "read-only"),
         ("binary file", "binary"),
         ("UTF-8", "encoding"),
         ("declares encoding", "encoding"),
@@ -169,10 +349,21 @@ pub fn per_root(run: &Run, settings: &Settings) -> Vec<RootSummary> {
         };
         let unsafe_on = run.roots.get(f.root).is_some_and(|r| r.unsafe_fixes);
         row.findings += f.findings.len();
+        // Written fixes under --write; otherwise the findings whose fix would apply (a
+        // check never plans the fixes, but `[*]` findings are fixable all the same).
         let counted_fixes = match settings.mode {
-            Mode::Write if f.written => f.fixes_applied,
-            Mode::Write => 0,
-            _ => f.fixes_applied,
+            Mode::Write | Mode::AddNoqa if f.written => f.fixes_applied,
+            Mode::Write | Mode::AddNoqa => 0,
+            _ => f
+                .findings
+                .iter()
+                .filter(|x| {
+                    x.fix.as_ref().is_some_and(|fix| {
+                        fix.applicability == Applicability::Safe
+                            || fix.applicability == Applicability::Unsafe && unsafe_on
+                    })
+                })
+                .count(),
         };
         row.fixed += counted_fixes;
         if !unsafe_on {
@@ -207,7 +398,7 @@ pub fn per_root(run: &Run, settings: &Settings) -> Vec<RootSummary> {
 
 /// The per-repository table for people.
 pub fn per_root_table(rows: &[RootSummary], settings: &Settings) -> String {
-    let fixed_header = if settings.mode == Mode::Write {
+    let fixed_header = if settings.mode.writes() {
         "fixed"
     } else {
         "fixable"
@@ -286,6 +477,48 @@ mod tests {
         );
         assert_eq!(skip_reason("not valid UTF-8 (byte offset 3)"), "encoding");
         assert_eq!(skip_reason("Permission denied"), "unreadable");
+    }
+
+    #[test]
+    fn statistics_table_in_ruff_layout() {
+        let rows = vec![
+            RuleStatistics {
+                code: "PF001",
+                name: "bound-method-to-process-pool",
+                count: 12,
+                fixable: false,
+                fixable_count: 3,
+            },
+            RuleStatistics {
+                code: "PF002",
+                name: "lambda-to-process-pool",
+                count: 2,
+                fixable: true,
+                fixable_count: 2,
+            },
+            RuleStatistics {
+                code: "PF100",
+                name: "unknown-pool-receiver",
+                count: 1,
+                fixable: false,
+                fixable_count: 0,
+            },
+        ];
+        assert_eq!(
+            rule_statistics_table(&rows),
+            "12\tPF001\t[-] bound-method-to-process-pool\n \
+             2\tPF002\t[*] lambda-to-process-pool\n \
+             1\tPF100\t[ ] unknown-pool-receiver\n"
+        );
+        let none = vec![RuleStatistics {
+            fixable_count: 0,
+            fixable: false,
+            ..rows[0].clone()
+        }];
+        assert_eq!(
+            rule_statistics_table(&none),
+            "12\tPF001\tbound-method-to-process-pool\n"
+        );
     }
 
     #[test]

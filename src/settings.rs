@@ -8,9 +8,41 @@ use crate::rules::{Rule, ALL};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
+    /// Finding lines, then diffs (the default).
     Text,
+    /// One line per finding, no diffs.
+    Concise,
+    /// Findings grouped under their file's name.
+    Grouped,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands (pull-request annotations).
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
+}
+
+impl OutputFormat {
+    /// Formats meant for people: they get a summary on stderr and the statistics tables.
+    pub fn is_human(self) -> bool {
+        matches!(
+            self,
+            OutputFormat::Text | OutputFormat::Concise | OutputFormat::Grouped
+        )
+    }
+}
+
+/// How much is printed besides what was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    /// Findings, diffs, summary, progress.
+    Normal,
+    /// Findings and diffs; no summary or progress (ruff's `-q`).
+    Quiet,
+    /// Nothing on stdout and no summary; errors still go to stderr (ruff's `-s`).
+    Silent,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +53,15 @@ pub enum Mode {
     Write,
     /// Exit 1 when anything is found; never write.
     Check,
+    /// Add `# noqa: CODE` comments to the lines of findings (ruff's `--add-noqa`).
+    AddNoqa,
+}
+
+impl Mode {
+    /// Modes that may write files.
+    pub fn writes(self) -> bool {
+        matches!(self, Mode::Write | Mode::AddNoqa)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -32,8 +73,10 @@ pub struct Settings {
     pub format: OutputFormat,
     pub rules: BTreeSet<Rule>,
     pub exclude: Vec<String>,
+    /// `exclude` with the folder each glob is relative to (see `RootSettings`).
+    pub anchored_excludes: Vec<AnchoredGlob>,
     pub jobs: Option<usize>,
-    pub quiet: bool,
+    pub verbosity: Verbosity,
     pub color: bool,
     /// Skip files whose bytes cannot match before parsing (tests turn it off to compare).
     pub prefilter: bool,
@@ -42,8 +85,22 @@ pub struct Settings {
     pub allow_dirty: bool,
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
-    /// Print the per-root summary instead of findings.
+    /// Print per-rule counts instead of findings.
     pub statistics: bool,
+    /// Print the per-repository table instead of findings.
+    pub per_repository: bool,
+    /// Print findings (off for an explicit `--diff`, which prints only diffs).
+    pub show_findings: bool,
+    /// Exit 1 when a file would change (an explicit `--diff`).
+    pub exit_on_change: bool,
+    /// Exit 0 even when `--check` found something (errors still exit 2).
+    pub exit_zero: bool,
+    /// Exit 1 when `--write` changed a file.
+    pub exit_non_zero_on_fix: bool,
+    /// Apply excludes to paths named on the command line too.
+    pub force_exclude: bool,
+    /// Inline `--config` overrides, as given (for `--show-settings`).
+    pub config_overrides: Vec<String>,
     /// One entry per path, with its own configuration; empty means "derive from `paths`
     /// with the settings above" (library callers and tests).
     pub roots: Vec<RootSettings>,
@@ -57,7 +114,20 @@ pub struct RootSettings {
     pub config: Option<PathBuf>,
     pub rules: BTreeSet<Rule>,
     pub exclude: Vec<String>,
+    /// The same excludes, each with the folder it is relative to, for matching paths named
+    /// on the command line under `--force-exclude`.
+    pub anchored_excludes: Vec<AnchoredGlob>,
     pub unsafe_fixes: bool,
+    /// Unsafe fixes were switched on by the configuration rather than `--unsafe-fixes`
+    /// (then `--write` alone applies them).
+    pub unsafe_fixes_from_config: bool,
+}
+
+/// An exclude glob and the folder it is relative to (its config file's, or the current one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchoredGlob {
+    pub base: PathBuf,
+    pub glob: String,
 }
 
 impl Default for Settings {
@@ -74,14 +144,22 @@ impl Default for Settings {
                 .filter(|r| r.default_enabled())
                 .collect(),
             exclude: Vec::new(),
+            anchored_excludes: Vec::new(),
             jobs: None,
-            quiet: false,
+            verbosity: Verbosity::Normal,
             color: false,
             prefilter: true,
             max_file_bytes: 10 * 1024 * 1024,
             allow_dirty: false,
             progress: false,
             statistics: false,
+            per_repository: false,
+            show_findings: true,
+            exit_on_change: false,
+            exit_zero: false,
+            exit_non_zero_on_fix: false,
+            force_exclude: false,
+            config_overrides: Vec::new(),
             roots: Vec::new(),
         }
     }
@@ -100,7 +178,9 @@ impl Settings {
                 config: None,
                 rules: self.rules.clone(),
                 exclude: self.exclude.clone(),
+                anchored_excludes: Vec::new(),
                 unsafe_fixes: self.unsafe_fixes,
+                unsafe_fixes_from_config: false,
             })
             .collect()
     }
@@ -111,6 +191,7 @@ impl Settings {
             paths: vec![root.path.clone()],
             rules: root.rules.clone(),
             exclude: root.exclude.clone(),
+            anchored_excludes: root.anchored_excludes.clone(),
             unsafe_fixes: root.unsafe_fixes,
             roots: Vec::new(),
             ..self.clone()

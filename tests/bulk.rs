@@ -764,11 +764,81 @@ fn one_root_prints_no_table() {
 }
 
 #[test]
-fn statistics_prints_the_table_on_stdout() {
+fn statistics_counts_findings_per_rule_like_ruff() {
     let dir = tmp();
     let d = dir.path();
     three_repos(d);
     let o = pf(d, &["--statistics", "repo1", "repo2", "repo3"]);
+    assert_eq!(o.code, 2, "{o:#?}");
+    // count, code, `[*]` all fixable / `[-]` some, name; most frequent first.
+    assert_eq!(
+        o.stdout,
+        "2\tPF001\t[*] bound-method-to-process-pool\n\
+         2\tPF003\t[-] local-function-to-process-pool\n\
+         1\tPF002\t[*] lambda-to-process-pool\n"
+    );
+    assert!(
+        o.stderr.contains("5 findings in 8 files scanned"),
+        "{}",
+        o.stderr
+    );
+
+    let j = pf(
+        d,
+        &[
+            "--statistics",
+            "--output-format",
+            "json",
+            "repo1",
+            "repo2",
+            "repo3",
+        ],
+    );
+    let rows = json(&j.stdout);
+    let got: Vec<(String, u64, bool, u64)> = rows
+        .iter()
+        .map(|r| {
+            assert_eq!(
+                keys(r),
+                set(&["code", "name", "count", "fixable", "fixable_count"])
+            );
+            (
+                r["code"].as_str().unwrap().to_string(),
+                r["count"].as_u64().unwrap(),
+                r["fixable"].as_bool().unwrap(),
+                r["fixable_count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("PF001".to_string(), 2, true, 2),
+            ("PF003".to_string(), 2, false, 1),
+            ("PF002".to_string(), 1, true, 1),
+        ]
+    );
+    assert!(j.stderr.contains("syntax error"), "{}", j.stderr);
+
+    // Only tables and JSON.
+    let sarif = pf(d, &["--statistics", "--output-format", "sarif", "repo1"]);
+    assert_eq!(sarif.code, 2, "{sarif:#?}");
+    assert!(
+        sarif
+            .stderr
+            .contains("--output-format sarif is not supported"),
+        "{}",
+        sarif.stderr
+    );
+    assert_eq!(sarif.stdout, "");
+}
+
+#[test]
+fn per_repository_prints_the_table_on_stdout() {
+    let dir = tmp();
+    let d = dir.path();
+    three_repos(d);
+    let o = pf(d, &["--per-repository", "repo1", "repo2", "repo3"]);
     assert_eq!(o.code, 2, "{o:#?}");
     assert_eq!(
         table(&o.stdout),
@@ -793,7 +863,7 @@ fn statistics_prints_the_table_on_stdout() {
     assert!(!o.stderr.contains("scanned"), "no summary: {}", o.stderr);
 
     // One root: still a table (that is what was asked for).
-    let o = pf(d, &["--statistics", "repo3"]);
+    let o = pf(d, &["--per-repository", "repo3"]);
     assert_eq!(o.code, 0, "{o:#?}");
     assert_eq!(
         table(&o.stdout)[1],
@@ -802,14 +872,14 @@ fn statistics_prints_the_table_on_stdout() {
 }
 
 #[test]
-fn statistics_as_json() {
+fn per_repository_as_json() {
     let dir = tmp();
     let d = dir.path();
     three_repos(d);
     let o = pf(
         d,
         &[
-            "--statistics",
+            "--per-repository",
             "--output-format",
             "json",
             "--write",
@@ -1602,7 +1672,7 @@ fn jobs_1_and_the_default_print_the_same() {
 }
 
 #[test]
-fn quiet_prints_no_findings_and_no_summary() {
+fn quiet_prints_findings_but_no_summary() {
     let dir = tmp();
     let d = dir.path();
     write(d, "a/classic.py", CLASSIC);
@@ -1612,7 +1682,12 @@ fn quiet_prints_no_findings_and_no_summary() {
     let o = pf(d, &["--quiet", "a", "b"]);
     assert_eq!(o.code, 0, "{o:#?}");
     assert_eq!(o.stderr, "", "no summary, no table");
-    assert!(!o.stdout.contains(": PF00"), "no findings: {}", o.stdout);
+    assert_eq!(
+        o.stdout.matches(": PF00").count(),
+        3,
+        "findings: {}",
+        o.stdout
+    );
     assert!(
         o.stdout.contains("--- a/a/classic.py"),
         "diffs: {}",
@@ -1621,12 +1696,17 @@ fn quiet_prints_no_findings_and_no_summary() {
 
     let o = pf(d, &["-q", "--check", "a", "b"]);
     assert_eq!(o.code, 1, "{o:#?}");
-    assert_eq!(o.stdout, "");
+    assert_eq!(
+        o.stdout.lines().count(),
+        3,
+        "the findings say why: {}",
+        o.stdout
+    );
     assert_eq!(o.stderr, "");
 
     let o = pf(d, &["-q", "--write", "a", "b"]);
     assert_eq!(o.code, 0, "{o:#?}");
-    assert_eq!(o.stdout, "");
+    assert_eq!(o.stdout.lines().count(), 3, "{}", o.stdout);
     assert_eq!(o.stderr, "");
     assert_classic_fixed(&d.join("a"), "classic.py");
 
@@ -1664,7 +1744,7 @@ fn color_always_and_never() {
     for args in [
         &["--color", "never", "classic.py"][..],
         &["classic.py"][..],
-        &["--color", "never", "--write", "--diff", "classic.py"][..],
+        &["--color", "never", "--unsafe-fixes", "classic.py"][..],
     ] {
         let o = pf(d, args);
         assert_eq!(o.code, 0, "{o:#?}");

@@ -190,9 +190,27 @@ fn help_lists_every_flag() {
         "--unsafe-fixes",
         "-j, --jobs",
         "-q, --quiet",
+        "-s, --silent",
+        "-e, --exit-zero",
+        "--exit-non-zero-on-fix",
+        "--statistics",
+        "--per-repository",
+        "--show-files",
+        "--show-settings",
+        "--config <CONFIG_OPTION>",
+        "--isolated",
+        "--force-exclude",
+        "--add-noqa",
+        "--stdin-filename <PATH>",
         "--version",
         "[PATHS]...",
-        "text, json",
+        "server",
+        "concise",
+        "grouped",
+        "github",
+        "gitlab",
+        "junit",
+        "sarif",
         "auto, always, never",
         "Exit status",
     ] {
@@ -302,12 +320,9 @@ fn dry_run_shows_finding_and_diff_and_writes_nothing() {
     assert!(o
         .stdout
         .contains("\n+            return list(pool.map(_single_process, pages))\n"));
-    assert!(
-        o.stderr.contains(
-            "1 finding in 1 file scanned; 1 file would change (1 fixable, run with --write)"
-        ),
-        "{}",
-        o.stderr
+    assert_eq!(
+        o.stderr,
+        "1 finding in 1 file scanned; 1 file would change\n1 safe fix: apply with --write\n"
     );
     assert_eq!(read_str(dir.path(), "classic.py"), CLASSIC);
 }
@@ -410,24 +425,91 @@ fn write_rewrites_the_file_and_is_idempotent() {
 }
 
 #[test]
-fn write_with_diff_prints_what_was_written() {
+fn diff_prints_only_diffs_and_exits_1_when_a_file_would_change() {
     let dir = tmp();
     write(dir.path(), "classic.py", CLASSIC);
-    let o = pf(dir.path(), &["--write", "--diff", "classic.py"]);
-    assert_eq!(o.code, 0, "{o:#?}");
-    assert!(o.stdout.starts_with(CLASSIC_FINDING), "{}", o.stdout);
-    assert!(o.stdout.contains("\n--- a/classic.py\n+++ b/classic.py\n"));
+    let o = pf(dir.path(), &["--diff", "classic.py"]);
+    assert_eq!(o.code, 1, "{o:#?}");
+    assert!(
+        o.stdout.starts_with("--- a/classic.py\n+++ b/classic.py\n"),
+        "{}",
+        o.stdout
+    );
     assert!(o.stdout.contains("\n+def _single_process(page):\n"));
     assert!(o.stdout.contains("\n-        return len(page.strip())\n"));
     assert!(o
         .stdout
         .contains("\n+        return _single_process(page)\n"));
-    assert_classic_fixed(dir.path(), "classic.py");
+    assert!(!o.stdout.contains("PF001"), "{}", o.stdout);
+    assert_eq!(
+        read_str(dir.path(), "classic.py"),
+        CLASSIC,
+        "--diff never writes"
+    );
+    // --exit-zero keeps the diff and drops the status.
+    let zero = pf(dir.path(), &["--diff", "--exit-zero", "classic.py"]);
+    assert_eq!(zero.code, 0, "{zero:#?}");
+    assert_eq!(zero.stdout, o.stdout);
 
-    // Nothing written the second time: no diff either.
-    let again = pf(dir.path(), &["--write", "--diff", "classic.py"]);
+    // Nothing to change: no diff and exit 0.
+    let w = pf(dir.path(), &["--write", "classic.py"]);
+    assert_eq!(w.code, 0, "{w:#?}");
+    let again = pf(dir.path(), &["--diff", "classic.py"]);
     assert_eq!(again.code, 0, "{again:#?}");
     assert_eq!(again.stdout, "");
+
+    // --diff never writes, so it cannot go with --write.
+    let both = pf(dir.path(), &["--write", "--diff", "classic.py"]);
+    assert_eq!(both.code, 2, "{both:#?}");
+    assert!(
+        both.stderr.contains("cannot be used with"),
+        "{}",
+        both.stderr
+    );
+}
+
+#[test]
+fn exit_non_zero_on_fix_and_exit_zero() {
+    let dir = tmp();
+    write(dir.path(), "classic.py", CLASSIC);
+    let o = pf(
+        dir.path(),
+        &["--write", "--exit-non-zero-on-fix", "classic.py"],
+    );
+    assert_eq!(o.code, 1, "{o:#?}");
+    assert_classic_fixed(dir.path(), "classic.py");
+    let again = pf(
+        dir.path(),
+        &["--write", "--exit-non-zero-on-fix", "classic.py"],
+    );
+    assert_eq!(again.code, 0, "nothing written the second time: {again:#?}");
+
+    write(dir.path(), "stateful.py", STATEFUL);
+    let c = pf(dir.path(), &["--check", "-e", "stateful.py"]);
+    assert_eq!(c.code, 0, "{c:#?}");
+    assert!(
+        c.stdout.contains("PF001"),
+        "findings are still shown: {}",
+        c.stdout
+    );
+    // Errors still exit 2.
+    write(
+        dir.path(),
+        "syn.py",
+        "from multiprocessing import Pool\ndef f(:\n",
+    );
+    let e = pf(dir.path(), &["--check", "--exit-zero", "syn.py"]);
+    assert_eq!(e.code, 2, "{e:#?}");
+    let both = pf(
+        dir.path(),
+        &["--exit-zero", "--exit-non-zero-on-fix", "syn.py"],
+    );
+    assert_eq!(both.code, 2, "{both:#?}");
+    assert!(
+        both.stderr.contains("cannot be used with"),
+        "{}",
+        both.stderr
+    );
 }
 
 #[test]
@@ -452,18 +534,46 @@ fn dry_run_with_no_diff_prints_only_findings() {
 }
 
 #[test]
-fn quiet_prints_only_diffs() {
+fn quiet_keeps_findings_and_diffs_and_drops_the_summary() {
     let dir = tmp();
     write(dir.path(), "classic.py", CLASSIC);
+    let normal = pf(dir.path(), &["classic.py"]);
     let o = pf(dir.path(), &["--quiet", "classic.py"]);
     assert_eq!(o.code, 0, "{o:#?}");
-    assert!(o.stdout.starts_with("--- a/classic.py\n"), "{}", o.stdout);
-    assert!(!o.stdout.contains("PF001"), "{}", o.stdout);
+    assert_eq!(o.stdout, normal.stdout, "same findings and diff");
+    assert!(o.stdout.starts_with(CLASSIC_FINDING), "{}", o.stdout);
     assert_eq!(o.stderr, "", "no summary with --quiet");
+    // A CI log shows why --check failed.
     let c = pf(dir.path(), &["-q", "--check", "classic.py"]);
     assert_eq!(c.code, 1, "{c:#?}");
-    assert_eq!(c.stdout, "");
+    assert_eq!(c.stdout, format!("{CLASSIC_FINDING}\n"));
     assert_eq!(c.stderr, "");
+}
+
+#[test]
+fn silent_prints_nothing_but_errors_and_keeps_the_status() {
+    let dir = tmp();
+    write(dir.path(), "classic.py", CLASSIC);
+    let c = pf(dir.path(), &["-s", "--check", "classic.py"]);
+    assert_eq!(c.code, 1, "{c:#?}");
+    assert_eq!((c.stdout.as_str(), c.stderr.as_str()), ("", ""));
+    let d = pf(dir.path(), &["--silent", "classic.py"]);
+    assert_eq!(d.code, 0, "{d:#?}");
+    assert_eq!((d.stdout.as_str(), d.stderr.as_str()), ("", ""));
+    write(
+        dir.path(),
+        "syn.py",
+        "from multiprocessing import Pool\ndef f(:\n",
+    );
+    let e = pf(dir.path(), &["-s", "--check", "."]);
+    assert_eq!(e.code, 2, "{e:#?}");
+    assert_eq!(e.stdout, "");
+    assert_eq!(
+        e.stderr,
+        "picklefix: syn.py: syntax error at 2:7; file left untouched\n"
+    );
+    let both = pf(dir.path(), &["-q", "-s", "classic.py"]);
+    assert_eq!(both.code, 2, "{both:#?}");
 }
 
 #[test]
@@ -507,7 +617,7 @@ fn jobs_flag_gives_the_same_result() {
         .lines()
         .map(|l| l.split(':').next().unwrap())
         .collect();
-    assert_eq!(paths, ["./m0.py", "./m1.py", "./m2.py", "./m3.py"]);
+    assert_eq!(paths, ["m0.py", "m1.py", "m2.py", "m3.py"]);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -861,7 +971,7 @@ fn json_stays_valid_when_a_file_cannot_be_processed() {
     assert_eq!(items[0]["filename"], "./classic.py");
     assert!(
         o.stderr
-            .starts_with("picklefix: ./syn.py: syntax error at 2:"),
+            .starts_with("picklefix: syn.py: syntax error at 2:"),
         "{}",
         o.stderr
     );
@@ -949,9 +1059,23 @@ fn unsafe_fixes_are_shown_but_applied_only_with_the_flag() {
     );
     assert!(
         o.stderr
-            .contains("1 unsafe fix is available with --unsafe-fixes"),
+            .contains("\n1 unsafe fix: apply with --write --unsafe-fixes\n"),
         "{}",
         o.stderr
+    );
+    assert!(
+        !o.stderr.contains("safe fix: apply with --write\n"),
+        "{}",
+        o.stderr
+    );
+    // A dry run with the flag shows the diff and still names both flags for --write.
+    let shown = pf(dir.path(), &["--unsafe-fixes", "reads.py"]);
+    assert!(
+        shown
+            .stderr
+            .contains("\n1 unsafe fix: apply with --write --unsafe-fixes\n"),
+        "{}",
+        shown.stderr
     );
     let j = pf(dir.path(), &["--output-format", "json", "reads.py"]);
     assert_eq!(json(&j.stdout)[0]["fix"]["applicability"], "unsafe");
@@ -1281,7 +1405,7 @@ fn missing_path_on_the_command_line() {
     assert!(
         o.stderr
             .lines()
-            .any(|l| l == "picklefix: nowhere/: No such file or directory"),
+            .any(|l| l == "picklefix: nowhere: No such file or directory"),
         "{}",
         o.stderr
     );
@@ -1381,7 +1505,7 @@ fn discovery_skips_gitignored_hidden_and_default_excluded_folders() {
     let inside = pf(&dir.path().join("proj"), &["--check"]);
     assert_eq!(
         reported_paths(&inside),
-        ["./gen/m.py", "./src/gen/m.py", "./src/m.py"],
+        ["gen/m.py", "src/gen/m.py", "src/m.py"],
         "{}",
         inside.stdout
     );
@@ -1469,9 +1593,11 @@ fn thread_pool_is_never_flagged() {
         "{}",
         o.stderr
     );
-    let w = pf(dir.path(), &["--write", "--diff", "t.py"]);
+    let w = pf(dir.path(), &["--write", "t.py"]);
     assert_eq!(w.code, 0, "{w:#?}");
     assert_eq!(w.stdout, "");
+    let d = pf(dir.path(), &["--diff", "t.py"]);
+    assert_eq!((d.code, d.stdout.as_str()), (0, ""), "{d:#?}");
     assert_eq!(read_str(dir.path(), "t.py"), THREADED);
 
     // Same file with both kinds of pool: only the process pool is flagged.
@@ -1539,8 +1665,8 @@ fn dry_run_diff_applies_with_patch_to_what_write_writes() {
         write(patched.path(), name, text);
         write(written.path(), name, text);
     }
-    let o = pf(patched.path(), &["--quiet", "."]);
-    assert_eq!(o.code, 0, "{o:#?}");
+    let o = pf(patched.path(), &["--diff", "."]);
+    assert_eq!(o.code, 1, "{o:#?}");
     assert_eq!(o.stdout.matches("\n+++ b/").count() + 1, inputs.len() + 1);
     let w = pf(written.path(), &["--write", "--quiet", "."]);
     assert_eq!(w.code, 0, "{w:#?}");

@@ -1,0 +1,57 @@
+//! `--output-format json`: one object per finding, in ruff's JSON shape.
+
+use std::io::Write;
+
+use serde_json::{json, Value};
+
+use crate::edit::Edit;
+use crate::source::row_col;
+use crate::Run;
+
+pub(super) fn location(text: &str, offset: usize) -> Value {
+    let (row, column) = row_col(text, offset);
+    json!({ "row": row, "column": column })
+}
+
+fn edit_json(text: &str, e: &Edit) -> Value {
+    json!({
+        "content": e.content,
+        "location": location(text, e.range.start),
+        "end_location": location(text, e.range.end),
+    })
+}
+
+/// One object per finding, in ruff's JSON shape plus `verdict` and `reason`.
+pub fn json_findings(run: &Run) -> Value {
+    let mut out = Vec::new();
+    for file in &run.files {
+        let text = file.source.as_ref().map_or("", |s| s.text.as_str());
+        for f in &file.findings {
+            let fix = f.fix.as_ref().map(|fix| {
+                json!({
+                    "applicability": fix.applicability.as_str(),
+                    "message": fix.message,
+                    "edits": fix.edits.iter().map(|e| edit_json(text, e)).collect::<Vec<_>>(),
+                })
+            });
+            out.push(json!({
+                "code": f.rule.code(),
+                "name": f.rule.name(),
+                "message": f.message,
+                "filename": file.path.display().to_string(),
+                "location": location(text, f.range.start),
+                "end_location": location(text, f.range.end),
+                "noqa_row": row_col(text, f.range.start).0,
+                "fix": fix,
+                "verdict": f.verdict.as_str(),
+                "reason": f.reason,
+            }));
+        }
+    }
+    Value::Array(out)
+}
+
+pub fn write_json(out: &mut impl Write, run: &Run) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &json_findings(run))?;
+    writeln!(out)
+}

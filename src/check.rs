@@ -73,9 +73,12 @@ pub fn analyze(
         .identifiers
         .iter()
         .map(|(n, _)| module.text(*n))
-        .chain(module.attributes.iter().filter_map(|(a, _)| {
-            a.child_by_field_name("attribute").map(|n| module.text(n))
-        }))
+        .chain(
+            module
+                .attributes
+                .iter()
+                .filter_map(|(a, _)| a.child_by_field_name("attribute").map(|n| module.text(n))),
+        )
         .filter(|w| matches!(*w, "getattr" | "methodcaller" | "attrgetter"))
         .map(str::to_string)
         .collect();

@@ -574,7 +574,12 @@ struct Family {
 
 /// Class-level hooks that change how attributes are found, bound or created, or that run in
 /// a worker when it unpickles (or drops) the instance a bound method carries there.
-const LOOKUP_HOOKS: &[&str] = &["__getattribute__", "__init_subclass__", "__new__", "__del__"];
+const LOOKUP_HOOKS: &[&str] = &[
+    "__getattribute__",
+    "__init_subclass__",
+    "__new__",
+    "__del__",
+];
 
 /// Library bases whose instances unpickle by calling the class: `__init__` runs in every
 /// worker that receives a bound method, and would not after a hoist.
@@ -590,7 +595,9 @@ fn rebuilt_by_calling(qualname: &str) -> bool {
     let last = qualname.rsplit('.').next().unwrap_or(qualname);
     CALLED.contains(&qualname)
         || ((qualname == last || qualname.starts_with("builtins."))
-            && (last.ends_with("Error") || last.ends_with("Exception") || last.ends_with("Warning")))
+            && (last.ends_with("Error")
+                || last.ends_with("Exception")
+                || last.ends_with("Warning")))
 }
 
 impl Family {

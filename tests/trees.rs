@@ -30,6 +30,9 @@ type Snapshot = BTreeMap<PathBuf, Vec<u8>>;
 /// Cases that fail today, each a picklefix bug still open (a listed case that passes fails the
 /// test, so the list stays honest).
 const KNOWN_FAILURES: &[&str] = &[
+    "json_config_names_private_method",
+    "lambda_reads_config_mutated_by_main",
+    "lambda_reads_global_injected_from_main",
     "cpython_rejects_async_comprehension_in_def",
     "cpython_rejects_await_outside_async",
     "cpython_rejects_break_outside_loop",

@@ -359,16 +359,25 @@ impl<'a> ProjectView<'a> {
         Ok(out)
     }
 
-    /// Occurrences of `name` in every project file but the module being judged. `Err` names a
-    /// file that mentions it but could not be parsed.
-    pub fn occurrences_elsewhere(&self, name: &str) -> Result<Vec<(PathBuf, Occurrence)>, String> {
-        let mut out = Vec::new();
+    /// Occurrences of `name` in every project file but the module being judged: whether
+    /// there is any, and the first that could rebind it on an instance (with its file).
+    /// `Err` names a file that mentions it but could not be parsed.
+    pub fn occurrences_elsewhere(
+        &self,
+        name: &str,
+    ) -> Result<(bool, Option<(PathBuf, Occurrence)>), String> {
+        let mut any = false;
         for id in self.index.files_with_word(name) {
             if id == self.own_id {
                 continue;
             }
             match self.index.occurrences(id, name) {
-                Some(list) => out.extend(list.iter().map(|o| (self.path(id), o.clone()))),
+                Some(list) => {
+                    any |= !list.is_empty();
+                    if let Some(o) = list.iter().find(|o| o.kind.rebinds()) {
+                        return Ok((true, Some((self.path(id), o.clone()))));
+                    }
+                }
                 None => {
                     if crate::index::first_line_with(self.index, id, name).is_some() {
                         return Err(format!(
@@ -379,7 +388,7 @@ impl<'a> ProjectView<'a> {
                 }
             }
         }
-        Ok(out)
+        Ok((any, None))
     }
 
     /// The first other file that has `word` as a word, with the line.

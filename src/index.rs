@@ -192,6 +192,9 @@ pub struct ProjectIndex {
     facts: Mutex<HashMap<FileId, Option<Arc<FileFacts>>>>,
     occurrences: Mutex<OccurrenceCache>,
     class_uses: Mutex<ClassUseCache>,
+    /// Names and classes a judge announced it will ask about: one parse of a file answers
+    /// them all (a parse costs more than everything else the index does).
+    wanted: Mutex<(HashSet<String>, HashSet<String>)>,
 }
 
 impl ProjectIndex {
@@ -243,6 +246,7 @@ impl ProjectIndex {
             facts: Mutex::new(HashMap::new()),
             occurrences: Mutex::new(HashMap::new()),
             class_uses: Mutex::new(HashMap::new()),
+            wanted: Mutex::new((HashSet::new(), HashSet::new())),
         }
     }
 
@@ -305,17 +309,48 @@ impl ProjectIndex {
         if let Some(f) = self.facts.lock().ok()?.get(&id) {
             return f.clone();
         }
+        let (names, classes) = self
+            .wanted
+            .lock()
+            .map(|w| (w.0.clone(), w.1.clone()))
+            .unwrap_or_default();
         let computed = self.with_module(id, |module, path| {
-            Arc::new(FileFacts::from_module(
+            let mut occ = Vec::new();
+            for n in &names {
+                occ.push(((id, n.clone()), Arc::new(occurrences(module, n))));
+            }
+            let mut uses = Vec::new();
+            for c in &classes {
+                uses.push(((id, c.clone()), Arc::new(class_uses(module, c))));
+            }
+            let facts = Arc::new(FileFacts::from_module(
                 module,
                 path,
                 self.module_names_of(path),
-            ))
+            ));
+            (facts, occ, uses)
+        });
+        let computed = computed.map(|(facts, occ, uses)| {
+            if let Ok(mut cache) = self.occurrences.lock() {
+                cache.extend(occ);
+            }
+            if let Ok(mut cache) = self.class_uses.lock() {
+                cache.extend(uses);
+            }
+            facts
         });
         if let Ok(mut cache) = self.facts.lock() {
             cache.insert(id, computed.clone());
         }
         computed
+    }
+
+    /// Announce the names and classes a judge is about to ask about.
+    pub fn want(&self, names: impl IntoIterator<Item = String>, class: &str) {
+        if let Ok(mut w) = self.wanted.lock() {
+            w.0.extend(names);
+            w.1.insert(class.to_string());
+        }
     }
 
     /// Every occurrence of `name` in file `id`; `None` when the file cannot be read or parsed

@@ -11,6 +11,7 @@ use tree_sitter::Node;
 
 use crate::facts::OccurrenceKind;
 use crate::hierarchy::{display, ClassKey, ClassRef, ProjectView};
+use crate::index::FileId;
 use crate::parse::{call_args, descendants, named_children, string_value, strip_parens};
 use crate::resolve::{
     first_param_ident, Binding, BindingValue, ClassId, Module, ScopeId, ScopeKind, MODULE_SCOPE,
@@ -330,6 +331,9 @@ pub fn judge_method<'t>(
         file: project.own_id,
         class,
     };
+    project
+        .index
+        .want(c.methods.iter().map(|m| m.name.clone()), &c.name);
     let family = match Family::of(project, key) {
         Ok(f) => f,
         Err(reason) => return refused(reason),
@@ -891,21 +895,19 @@ fn own_occurrences_accounted(module: &Module, class: ClassId, name: &str) -> Res
 /// Other files of the project: `Ok(true)` when the name occurs there (the method must stay as
 /// a wrapper); `Err` when an occurrence could rebind it on an instance.
 fn elsewhere(project: &ProjectView, name: &str) -> Result<bool, String> {
-    let found = project.occurrences_elsewhere(name)?;
-    for (path, o) in &found {
-        if o.kind.rebinds() {
-            let what = match o.kind {
-                OccurrenceKind::AttributeStore => format!("assigns or deletes `.{name}`"),
-                _ => format!("names `{name}` in `setattr`/`delattr`"),
-            };
-            return Err(format!(
-                "{}:{} {what}: it could shadow the method on an instance",
-                display(path),
-                o.line
-            ));
-        }
+    let (any, rebinding) = project.occurrences_elsewhere(name)?;
+    if let Some((path, o)) = rebinding {
+        let what = match o.kind {
+            OccurrenceKind::AttributeStore => format!("assigns or deletes `.{name}`"),
+            _ => format!("names `{name}` in `setattr`/`delattr`"),
+        };
+        return Err(format!(
+            "{}:{} {what}: it could shadow the method on an instance",
+            display(&path),
+            o.line
+        ));
     }
-    Ok(!found.is_empty())
+    Ok(any)
 }
 
 /// Uses of the class itself anywhere in the project: `setattr(C, …)`, `patch.object(C, …)`,
@@ -944,19 +946,21 @@ fn class_uses_accounted(
         }
     }
     let own_uses = crate::facts::class_uses(module, &c.name);
-    let mut files: Vec<(String, std::sync::Arc<Vec<crate::facts::ClassUse>>)> =
-        vec![(display(&project.own.path), std::sync::Arc::new(own_uses))];
+    // Paths are made readable only for a message: this loop runs over every file.
+    let mut files: Vec<(Option<FileId>, std::sync::Arc<Vec<crate::facts::ClassUse>>)> =
+        vec![(None, std::sync::Arc::new(own_uses))];
     for id in project.index.files_with_word(&c.name) {
         if id == project.own_id {
             continue;
         }
-        let path = display(project.index.path(id));
         match project.index.class_uses(id, &c.name) {
-            Some(uses) => files.push((path, uses)),
+            Some(uses) if !uses.is_empty() => files.push((Some(id), uses)),
+            Some(_) => {}
             None => {
                 if crate::index::first_line_with(project.index, id, &c.name).is_some() {
                     return Err(format!(
-                        "{path} mentions `{}` but could not be parsed",
+                        "{} mentions `{}` but could not be parsed",
+                        display(project.index.path(id)),
                         c.name
                     ));
                 }
@@ -964,7 +968,11 @@ fn class_uses_accounted(
         }
     }
     use crate::facts::ClassUse;
-    for (path, uses) in &files {
+    for (id, uses) in &files {
+        let path = match id {
+            Some(id) => display(project.index.path(*id)),
+            None => display(&project.own.path),
+        };
         for u in uses.iter() {
             match u {
                 ClassUse::Rebinding { line, callee } => {

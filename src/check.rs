@@ -69,20 +69,7 @@ pub fn analyze(
         &scope.path,
         scope.index.module_names_of(&scope.path),
     );
-    let dynamic: std::collections::HashSet<String> = module
-        .identifiers
-        .iter()
-        .map(|(n, _)| module.text(*n))
-        .chain(
-            module
-                .attributes
-                .iter()
-                .filter_map(|(a, _)| a.child_by_field_name("attribute").map(|n| module.text(n))),
-        )
-        .filter(|w| matches!(*w, "getattr" | "methodcaller" | "attrgetter"))
-        .map(str::to_string)
-        .collect();
-    let project = ProjectView::new(&scope.index, &scope.path, facts, dynamic);
+    let project = ProjectView::new(&scope.index, &scope.path, facts);
     module.external = scope.external_names(&project);
     let mut findings = Vec::new();
     for site in find_sites(&module) {

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use aho_corasick::AhoCorasick;
 use ignore::overrides::OverrideBuilder;
 use ignore::{WalkBuilder, WalkState};
+use rayon::prelude::*;
 
 use crate::matcher::{POOL_LIKE_WORDS, POOL_WORDS};
 use crate::rules::Rule;
@@ -24,6 +25,8 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub path: PathBuf,
+    /// The path with symlinks and `.`/`..` resolved: one name for one file.
+    pub canonical: PathBuf,
     /// Index of the root (command-line path) it came from.
     pub root: usize,
 }
@@ -59,6 +62,7 @@ pub fn discover(roots: &[Settings]) -> Discovered {
                 &files,
                 Candidate {
                     path: root.clone(),
+                    canonical: PathBuf::new(),
                     root: root_index,
                 },
             );
@@ -81,6 +85,7 @@ pub fn discover(roots: &[Settings]) -> Discovered {
                                 &files,
                                 Candidate {
                                     path: entry.into_path(),
+                                    canonical: PathBuf::new(),
                                     root: root_index,
                                 },
                             );
@@ -100,11 +105,13 @@ pub fn discover(roots: &[Settings]) -> Discovered {
     }
     let mut files = files.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+        .par_iter_mut()
+        .for_each(|c| c.canonical = crate::index::canonical(&c.path));
     // One file reached by two spellings (`proj` and `./proj/m.py`, a symlink and its
     // target) is processed once: rewriting it twice would race with itself.
     let mut seen = std::collections::HashSet::new();
-    files
-        .retain(|c| seen.insert(std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone())));
+    files.retain(|c| seen.insert(c.canonical.clone()));
     Discovered {
         files,
         errors: errors.into_inner().unwrap_or_default(),

@@ -67,6 +67,10 @@ impl FileFacts {
     pub fn from_module(module: &Module, path: &Path, module_names: Vec<String>) -> FileFacts {
         let package = package_of(&module_names, path);
         let absolute = |q: &str| absolutize(q, &package);
+        let star_imports: Vec<String> = star_import_targets(module)
+            .into_iter()
+            .map(|m| absolute(&m))
+            .collect();
         let mut classes = Vec::new();
         for c in &module.classes {
             let top_level = c.parent_scope == MODULE_SCOPE
@@ -85,7 +89,14 @@ impl FileFacts {
                             bases.push(BaseExpr::Opaque(module.text(b).to_string()));
                             keywords.push("**".to_string());
                         }
-                        _ => bases.push(base_expr(module, b, c.parent_scope, &absolute, 0)),
+                        _ => bases.push(base_expr(
+                            module,
+                            b,
+                            c.parent_scope,
+                            &absolute,
+                            &star_imports,
+                            0,
+                        )),
                     }
                 }
             }
@@ -150,10 +161,6 @@ impl FileFacts {
             .filter(|(_, n)| *n > 1)
             .map(|(k, _)| k.to_string())
             .collect();
-        let star_imports = star_import_targets(module)
-            .into_iter()
-            .map(|m| absolute(&m))
-            .collect();
         FileFacts {
             path: path.to_path_buf(),
             module_names,
@@ -199,6 +206,7 @@ fn base_expr(
     node: Node,
     scope: usize,
     absolute: &dyn Fn(&str) -> String,
+    stars: &[String],
     depth: u8,
 ) -> BaseExpr {
     // `Generic[T]`, `Base[int]`: the class is the subscripted value.
@@ -227,13 +235,9 @@ fn base_expr(
     parts.reverse();
     let head = module.text(cur);
     match module.lookup(scope, head, node.start_byte()) {
-        None if module.star_import && parts.is_empty() => BaseExpr::Star(
-            head.to_string(),
-            star_import_targets(module)
-                .iter()
-                .map(|m| absolute(m))
-                .collect(),
-        ),
+        None if module.star_import && parts.is_empty() => {
+            BaseExpr::Star(head.to_string(), stars.to_vec())
+        }
         None => {
             if parts.is_empty() {
                 BaseExpr::Builtin(head.to_string())
@@ -258,7 +262,7 @@ fn base_expr(
                 .count()
                 == 1 =>
         {
-            base_expr(module, *v, MODULE_SCOPE, absolute, depth + 1)
+            base_expr(module, *v, MODULE_SCOPE, absolute, stars, depth + 1)
         }
         Some((
             s,
@@ -319,11 +323,7 @@ fn star_import_targets(module: &Module) -> Vec<String> {
     if !module.star_import {
         return Vec::new();
     }
-    named_children(module.root)
-        .into_iter()
-        .flat_map(|n| {
-            std::iter::once(n).chain(descendants(n).filter(|d| d.kind() == "import_from_statement"))
-        })
+    descendants(module.root)
         .filter(|n| n.kind() == "import_from_statement")
         .filter(|n| {
             named_children(*n)

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use crate::facts::{BaseExpr, ClassFacts, FileFacts, Occurrence};
 use crate::index::{FileId, ProjectIndex};
+use crate::render::display_path;
 
 /// The module being judged, when the index does not list it (a file outside the project's
 /// walk, e.g. one that .gitignore hides but the command line names).
@@ -79,23 +80,15 @@ pub struct ProjectView<'a> {
     pub index: &'a ProjectIndex,
     pub own_id: FileId,
     pub own: Arc<FileFacts>,
-    /// Identifiers of the module being judged that matter to removal decisions.
-    own_words: HashSet<String>,
 }
 
 impl<'a> ProjectView<'a> {
-    pub fn new(
-        index: &'a ProjectIndex,
-        own_path: &Path,
-        own: FileFacts,
-        own_words: HashSet<String>,
-    ) -> ProjectView<'a> {
+    pub fn new(index: &'a ProjectIndex, own_path: &Path, own: FileFacts) -> ProjectView<'a> {
         let own_id = index.file_id(own_path).unwrap_or(OWN);
         ProjectView {
             index,
             own_id,
             own: Arc::new(own),
-            own_words,
         }
     }
 
@@ -121,7 +114,7 @@ impl<'a> ProjectView<'a> {
     /// `path:line` of a class, for messages.
     pub fn where_is(&self, key: ClassKey) -> String {
         match self.class(key) {
-            Some((f, i)) => format!("{}:{}", display(&f.path), f.classes[i].line),
+            Some((f, i)) => format!("{}:{}", display_path(&f.path), f.classes[i].line),
             None => "?".to_string(),
         }
     }
@@ -382,40 +375,13 @@ impl<'a> ProjectView<'a> {
                     if crate::index::first_line_with(self.index, id, name).is_some() {
                         return Err(format!(
                             "{} mentions `{name}` but could not be parsed",
-                            display(&self.path(id))
+                            display_path(&self.path(id))
                         ));
                     }
                 }
             }
         }
         Ok((any, None))
-    }
-
-    /// The first other file that has `word` as a word, with the line.
-    pub fn word_elsewhere(&self, word: &str) -> Option<(PathBuf, usize)> {
-        self.index
-            .files_with_word(word)
-            .into_iter()
-            .filter(|&id| id != self.own_id)
-            .find_map(|id| {
-                crate::index::first_line_with(self.index, id, word).map(|l| (self.path(id), l))
-            })
-    }
-
-    /// Does the module being judged use `word` (as an identifier anywhere)?
-    pub fn own_mentions(&self, word: &str) -> bool {
-        self.own_words.contains(word)
-    }
-
-    /// Does another project file `from <this module> import *`?
-    pub fn star_imported(&self) -> Option<PathBuf> {
-        if self.own.module_names.is_empty() {
-            return None;
-        }
-        self.index
-            .star_importers(&self.own.module_names, Some(self.own_id))
-            .first()
-            .map(|&id| self.path(id))
     }
 }
 
@@ -439,16 +405,6 @@ fn c3_merge(mut seqs: Vec<Vec<ClassRef>>) -> Option<Vec<ClassRef>> {
         }
         out.push(head);
     }
-}
-
-/// A path as the user would like to read it: relative to the current folder when inside it.
-pub fn display(path: &Path) -> String {
-    let rel = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf));
-    rel.unwrap_or_else(|| path.to_path_buf())
-        .display()
-        .to_string()
 }
 
 #[cfg(test)]

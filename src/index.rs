@@ -8,7 +8,7 @@
 //! only the files that may hold an answer are parsed, with their facts cached. A run that
 //! judges no hoist pays for the header scan alone.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -23,8 +23,25 @@ use crate::source::Source;
 
 pub type FileId = usize;
 
-type OccurrenceCache = HashMap<(FileId, String), Arc<Vec<Occurrence>>>;
-type ClassUseCache = HashMap<(FileId, String), Arc<Vec<ClassUse>>>;
+type OccurrenceCache = HashMap<(FileId, String), Option<Arc<Vec<Occurrence>>>>;
+type ClassUseCache = HashMap<(FileId, String), Option<Arc<Vec<ClassUse>>>>;
+
+/// A cache key names the file it is about.
+trait FileKey {
+    fn file(&self) -> FileId;
+}
+
+impl FileKey for FileId {
+    fn file(&self) -> FileId {
+        *self
+    }
+}
+
+impl FileKey for (FileId, String) {
+    fn file(&self) -> FileId {
+        self.0
+    }
+}
 
 /// A class header found by the byte scan: a hint, verified by parsing before it is used.
 #[derive(Debug, Clone)]
@@ -192,9 +209,6 @@ pub struct ProjectIndex {
     facts: Mutex<HashMap<FileId, Option<Arc<FileFacts>>>>,
     occurrences: Mutex<OccurrenceCache>,
     class_uses: Mutex<ClassUseCache>,
-    /// Names and classes a judge announced it will ask about: one parse of a file answers
-    /// them all (a parse costs more than everything else the index does).
-    wanted: Mutex<(HashSet<String>, HashSet<String>)>,
 }
 
 impl ProjectIndex {
@@ -246,7 +260,6 @@ impl ProjectIndex {
             facts: Mutex::new(HashMap::new()),
             occurrences: Mutex::new(HashMap::new()),
             class_uses: Mutex::new(HashMap::new()),
-            wanted: Mutex::new((HashSet::new(), HashSet::new())),
         }
     }
 
@@ -306,79 +319,43 @@ impl ProjectIndex {
 
     /// Parsed facts about a file; `None` when it cannot be read or parsed.
     pub fn facts(&self, id: FileId) -> Option<Arc<FileFacts>> {
-        if let Some(f) = self.facts.lock().ok()?.get(&id) {
-            return f.clone();
-        }
-        let (names, classes) = self
-            .wanted
-            .lock()
-            .map(|w| (w.0.clone(), w.1.clone()))
-            .unwrap_or_default();
-        let computed = self.with_module(id, |module, path| {
-            let mut occ = Vec::new();
-            for n in &names {
-                occ.push(((id, n.clone()), Arc::new(occurrences(module, n))));
-            }
-            let mut uses = Vec::new();
-            for c in &classes {
-                uses.push(((id, c.clone()), Arc::new(class_uses(module, c))));
-            }
-            let facts = Arc::new(FileFacts::from_module(
-                module,
-                path,
-                self.module_names_of(path),
-            ));
-            (facts, occ, uses)
-        });
-        let computed = computed.map(|(facts, occ, uses)| {
-            if let Ok(mut cache) = self.occurrences.lock() {
-                cache.extend(occ);
-            }
-            if let Ok(mut cache) = self.class_uses.lock() {
-                cache.extend(uses);
-            }
-            facts
-        });
-        if let Ok(mut cache) = self.facts.lock() {
-            cache.insert(id, computed.clone());
-        }
-        computed
-    }
-
-    /// Announce the names and classes a judge is about to ask about.
-    pub fn want(&self, names: impl IntoIterator<Item = String>, class: &str) {
-        if let Ok(mut w) = self.wanted.lock() {
-            w.0.extend(names);
-            w.1.insert(class.to_string());
-        }
+        self.cached(&self.facts, id, |module, path| {
+            FileFacts::from_module(module, path, self.module_names_of(path))
+        })
     }
 
     /// Every occurrence of `name` in file `id`; `None` when the file cannot be read or parsed
     /// (then nothing about it can be accounted for).
     pub fn occurrences(&self, id: FileId, name: &str) -> Option<Arc<Vec<Occurrence>>> {
-        let key = (id, name.to_string());
-        if let Some(o) = self.occurrences.lock().ok()?.get(&key) {
-            return Some(Arc::clone(o));
-        }
-        let found = self.with_module(id, |module, _| Arc::new(occurrences(module, name)))?;
-        if let Ok(mut cache) = self.occurrences.lock() {
-            cache.insert(key, Arc::clone(&found));
-        }
-        Some(found)
+        self.cached(&self.occurrences, (id, name.to_string()), |module, _| {
+            occurrences(module, name)
+        })
     }
 
     /// Uses of class `name` in file `id` that may rebind its attributes or call its methods
     /// unbound; `None` when the file cannot be read or parsed.
     pub fn class_uses(&self, id: FileId, name: &str) -> Option<Arc<Vec<ClassUse>>> {
-        let key = (id, name.to_string());
-        if let Some(o) = self.class_uses.lock().ok()?.get(&key) {
-            return Some(Arc::clone(o));
+        self.cached(&self.class_uses, (id, name.to_string()), |module, _| {
+            class_uses(module, name)
+        })
+    }
+
+    /// What `compute` says about a file, parsed once per key; a file that cannot be read or
+    /// parsed is remembered as `None` too, so it is not read again for every question.
+    fn cached<K: std::hash::Hash + Eq + Clone + FileKey, T>(
+        &self,
+        cache: &Mutex<HashMap<K, Option<Arc<T>>>>,
+        key: K,
+        compute: impl FnOnce(&Module, &Path) -> T,
+    ) -> Option<Arc<T>> {
+        if let Some(hit) = cache.lock().ok()?.get(&key) {
+            return hit.clone();
         }
-        let found = self.with_module(id, |module, _| Arc::new(class_uses(module, name)))?;
-        if let Ok(mut cache) = self.class_uses.lock() {
-            cache.insert(key, Arc::clone(&found));
+        let computed = self.with_module(key.file(), compute).map(Arc::new);
+        if let Ok(mut c) = cache.lock() {
+            c.insert(key, computed.clone());
         }
-        Some(found)
+        computed
     }
 
     fn with_module<T>(&self, id: FileId, f: impl FnOnce(&Module, &Path) -> T) -> Option<T> {
@@ -433,11 +410,6 @@ pub fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// The unique words of a text, for tests and tools.
-pub fn distinct_words(bytes: &[u8]) -> HashSet<u64> {
-    word_set(bytes).into_iter().collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,6 +442,5 @@ mod tests {
         assert_eq!(index.files_with_word("_square"), vec![0]);
         assert_eq!(index.files_with_word("_squares"), vec![1]);
         assert_eq!(first_line_with(&index, 0, "_square"), Some(1));
-        assert!(distinct_words(b"a b a").len() == 2);
     }
 }

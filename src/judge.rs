@@ -10,9 +10,10 @@ use std::collections::{BTreeSet, HashSet};
 use tree_sitter::Node;
 
 use crate::facts::OccurrenceKind;
-use crate::hierarchy::{display, ClassKey, ClassRef, ProjectView};
+use crate::hierarchy::{ClassKey, ClassRef, ProjectView};
 use crate::index::FileId;
 use crate::parse::{call_args, descendants, named_children, string_value, strip_parens};
+use crate::render::display_path;
 use crate::resolve::{
     first_param_ident, Binding, BindingValue, ClassId, Module, ScopeId, ScopeKind, MODULE_SCOPE,
 };
@@ -331,9 +332,6 @@ pub fn judge_method<'t>(
         file: project.own_id,
         class,
     };
-    project
-        .index
-        .want(c.methods.iter().map(|m| m.name.clone()), &c.name);
     let family = match Family::of(project, key) {
         Ok(f) => f,
         Err(reason) => return refused(reason),
@@ -507,7 +505,7 @@ pub fn judge_method<'t>(
         }
         // A name computed at run time (from data, an enum, a config file) can reach any
         // method: with such a lookup anywhere in the project, nothing is removed.
-        if name.starts_with('_') && dynamic_lookup_in_project(project) {
+        if name.starts_with('_') && dynamic_lookup_in_project(module, project) {
             set.keep.insert(name.clone());
         }
     }
@@ -559,10 +557,19 @@ fn is_builtin_use(module: &Module, ident: Node) -> bool {
     }
 }
 
-fn dynamic_lookup_in_project(project: &ProjectView) -> bool {
-    ["getattr", "methodcaller", "attrgetter"]
-        .iter()
-        .any(|w| !project.index.files_with_word(w).is_empty() || project.own_mentions(w))
+fn dynamic_lookup_in_project(module: &Module, project: &ProjectView) -> bool {
+    const LOOKUPS: &[&str] = &["getattr", "methodcaller", "attrgetter"];
+    // This module as it is now (it may carry earlier fixes); the others as on disk.
+    let here = module.identifiers.iter().map(|(n, _)| *n).chain(
+        module
+            .attributes
+            .iter()
+            .filter_map(|(a, _)| a.child_by_field_name("attribute")),
+    );
+    here.into_iter().any(|n| LOOKUPS.contains(&module.text(n)))
+        || LOOKUPS
+            .iter()
+            .any(|w| !project.index.files_with_word(w).is_empty())
 }
 
 /// What the project says about a class: its linearisation and its subclasses'.
@@ -903,7 +910,7 @@ fn elsewhere(project: &ProjectView, name: &str) -> Result<bool, String> {
         };
         return Err(format!(
             "{}:{} {what}: it could shadow the method on an instance",
-            display(&path),
+            display_path(&path),
             o.line
         ));
     }
@@ -960,7 +967,7 @@ fn class_uses_accounted(
                 if crate::index::first_line_with(project.index, id, &c.name).is_some() {
                     return Err(format!(
                         "{} mentions `{}` but could not be parsed",
-                        display(project.index.path(id)),
+                        display_path(project.index.path(id)),
                         c.name
                     ));
                 }
@@ -970,8 +977,8 @@ fn class_uses_accounted(
     use crate::facts::ClassUse;
     for (id, uses) in &files {
         let path = match id {
-            Some(id) => display(project.index.path(*id)),
-            None => display(&project.own.path),
+            Some(id) => display_path(project.index.path(*id)),
+            None => display_path(&project.own.path),
         };
         for u in uses.iter() {
             match u {

@@ -121,13 +121,8 @@ pub fn run(settings: &Settings) -> Run {
         .collect();
     // Each distinct file is read once, whether it is to be edited, indexed, or both.
     let mut edit_of: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
-    let canon: Vec<PathBuf> = found
-        .files
-        .par_iter()
-        .map(|c| index::canonical(&c.path))
-        .collect();
-    for (i, c) in canon.iter().enumerate() {
-        edit_of.insert(c.clone(), i);
+    for (i, c) in found.files.iter().enumerate() {
+        edit_of.insert(c.canonical.clone(), i);
     }
     let mut jobs: Vec<Job> = Vec::new();
     let mut claimed: std::collections::HashSet<usize> = std::collections::HashSet::new();
@@ -141,10 +136,10 @@ pub fn run(settings: &Settings) -> Run {
             });
         }
     }
-    for (i, c) in canon.iter().enumerate() {
+    for (i, c) in found.files.iter().enumerate() {
         if !claimed.contains(&i) {
             jobs.push(Job {
-                path: c.clone(),
+                path: c.canonical.clone(),
                 project: None,
                 edit: Some(i),
             });
@@ -191,7 +186,7 @@ pub fn run(settings: &Settings) -> Run {
             let root = l.candidate.root;
             let scope = AnalysisScope {
                 index: Arc::clone(&indexes[root_project[root]]),
-                path: index::canonical(&l.candidate.path),
+                path: l.candidate.canonical.clone(),
             };
             let result = process(l, &roots[root], &scope);
             progress.tick();
@@ -258,31 +253,32 @@ fn read_job(
     roots: &[Settings],
     prefilters: &[Prefilter],
 ) -> (Option<index::FileScan>, Option<usize>, Option<Loaded>) {
+    let index_as = job.project.map(|_| job.path.as_path());
     match job.edit {
         Some(e) => {
             let candidate = candidates[e].clone();
             let root = candidate.root;
-            let (loaded, bytes) = load(candidate, &roots[root], &prefilters[root]);
-            let scan = job
-                .project
-                .and(bytes.map(|b| index::FileScan::of(job.path.clone(), &b)));
+            let (loaded, scan) = load(candidate, &roots[root], &prefilters[root], index_as);
             (scan, job.project, Some(loaded))
         }
-        None => {
-            let scan = std::fs::read(&job.path)
-                .ok()
-                .map(|b| index::FileScan::of(job.path.clone(), &b));
-            (scan, job.project, None)
-        }
+        None => (scan_file(&job.path), job.project, None),
     }
 }
 
-/// Read one edit candidate; the bytes come back too (for the index) whatever the prefilter says.
+/// The index's record of a file, read from disk; `None` when it cannot be read.
+fn scan_file(path: &std::path::Path) -> Option<index::FileScan> {
+    let bytes = std::fs::read(path).ok()?;
+    Some(index::FileScan::of(path.to_path_buf(), &bytes))
+}
+
+/// Read one edit candidate, and its record for the index when `index_as` names it there
+/// (whatever the prefilter or the size limit say: the index sees every project file alike).
 fn load(
     candidate: discover::Candidate,
     settings: &Settings,
     prefilter: &Prefilter,
-) -> (Loaded, Option<Vec<u8>>) {
+    index_as: Option<&std::path::Path>,
+) -> (Loaded, Option<index::FileScan>) {
     let fail = |candidate, error: String| {
         (
             Loaded {
@@ -290,7 +286,7 @@ fn load(
                 bytes: None,
                 error: Some(error),
             },
-            None,
+            index_as.and_then(scan_file),
         )
     };
     match std::fs::metadata(&candidate.path) {
@@ -310,25 +306,16 @@ fn load(
         Ok(b) => b,
         Err(e) => return fail(candidate, io_message(&e)),
     };
-    if prefilter.may_match(&bytes) {
-        (
-            Loaded {
-                candidate,
-                bytes: Some(bytes.clone()),
-                error: None,
-            },
-            Some(bytes),
-        )
-    } else {
-        (
-            Loaded {
-                candidate,
-                bytes: None,
-                error: None,
-            },
-            Some(bytes),
-        )
-    }
+    let scan = index_as.map(|p| index::FileScan::of(p.to_path_buf(), &bytes));
+    let keep = prefilter.may_match(&bytes);
+    (
+        Loaded {
+            candidate,
+            bytes: keep.then_some(bytes),
+            error: None,
+        },
+        scan,
+    )
 }
 
 /// One text that is not read from disk (stdin, an editor's buffer), analysed and fixed like
@@ -340,7 +327,11 @@ pub fn run_text(
     settings: &Settings,
     scope: &AnalysisScope,
 ) -> FileResult {
-    let candidate = discover::Candidate { path, root: 0 };
+    let candidate = discover::Candidate {
+        canonical: index::canonical(&path),
+        path,
+        root: 0,
+    };
     let loaded = Loaded {
         candidate,
         bytes: Some(bytes),

@@ -357,7 +357,12 @@ pub enum OccurrenceKind {
     /// A bare name anywhere else (a local, a function of that name, an argument).
     Name,
     /// A string literal that spells the name; `setattr`/`delattr` say whether it names a store.
-    Str { store: bool },
+    /// `key`: the whole literal is the name and it is not a `getattr`/`hasattr` argument or a
+    /// docstring, so it may become an instance-dict key (`obj.__dict__["m"] = f`).
+    Str { store: bool, key: bool },
+    /// A keyword argument named like the method (`Worker(m=f)`, `obj.__dict__.update(m=f)`):
+    /// another way to spell an instance-dict key.
+    Keyword,
 }
 
 impl OccurrenceKind {
@@ -366,7 +371,16 @@ impl OccurrenceKind {
     pub fn rebinds(&self) -> bool {
         matches!(
             self,
-            OccurrenceKind::AttributeStore | OccurrenceKind::Str { store: true }
+            OccurrenceKind::AttributeStore | OccurrenceKind::Str { store: true, .. }
+        )
+    }
+
+    /// Can this occurrence carry the name as data, into `setattr(obj, k, v)`, `obj.__dict__`
+    /// or `vars(obj)` somewhere else?
+    pub fn names_a_key(&self) -> bool {
+        matches!(
+            self,
+            OccurrenceKind::Str { key: true, .. } | OccurrenceKind::Keyword
         )
     }
 }
@@ -435,11 +449,33 @@ pub fn occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
         for &s in &module.strings {
             let exact = string_value(s, module.src) == Some(name);
             if exact || contains_word(&literal_text(module, s), name) {
+                let store = exact && is_setattr_name(module, s);
+                let key = exact && !store && !is_lookup_name(module, s) && !is_docstring(s);
                 out.push(Occurrence {
                     line: line(s),
-                    kind: OccurrenceKind::Str {
-                        store: exact && is_setattr_name(module, s),
-                    },
+                    kind: OccurrenceKind::Str { store, key },
+                });
+            }
+        }
+    }
+    let calls = if contains_word(module.src, name) {
+        &module.calls[..]
+    } else {
+        &[]
+    };
+    for &(call, _) in calls {
+        let Some(args) = call.child_by_field_name("arguments") else {
+            continue;
+        };
+        for arg in named_children(args) {
+            let named = arg.kind() == "keyword_argument"
+                && arg
+                    .child_by_field_name("name")
+                    .is_some_and(|n| module.text(n) == name);
+            if named {
+                out.push(Occurrence {
+                    line: line(arg),
+                    kind: OccurrenceKind::Keyword,
                 });
             }
         }
@@ -582,6 +618,26 @@ pub fn is_store_target(node: Node) -> bool {
 }
 
 /// `setattr(x, "name", v)` / `delattr(x, "name")`: the string names an attribute store.
+/// `getattr(obj, "m")`, `hasattr(obj, "m")`: a read, which the wrapper the fix keeps serves.
+fn is_lookup_name(module: &Module, string: Node) -> bool {
+    let Some(args) = string.parent().filter(|p| p.kind() == "argument_list") else {
+        return false;
+    };
+    let second = named_children(args).get(1).map(|a| a.id()) == Some(string.id());
+    second
+        && args
+            .parent()
+            .and_then(|call| call.child_by_field_name("function"))
+            .is_some_and(|f| matches!(module.text(f), "getattr" | "hasattr"))
+}
+
+/// A string that is a statement of its own (a docstring) is never data.
+fn is_docstring(string: Node) -> bool {
+    string
+        .parent()
+        .is_some_and(|p| p.kind() == "expression_statement" && p.named_child_count() == 1)
+}
+
 fn is_setattr_name(module: &Module, string: Node) -> bool {
     let Some(args) = string.parent().filter(|p| p.kind() == "argument_list") else {
         return false;
@@ -649,7 +705,7 @@ mod tests {
 
     #[test]
     fn occurrences_tell_loads_from_stores() {
-        let src = "class W:\n    def _m(self): pass\n    alias = _m\n    table = {'a': _m}\n    def __init__(self):\n        self._m = self._m\n        setattr(self, '_m', 1)\n        getattr(self, '_m')\nx = W()._m\ndel x._m\n";
+        let src = "class W:\n    def _m(self): pass\n    alias = _m\n    table = {'a': _m}\n    def __init__(self):\n        self._m = self._m\n        setattr(self, '_m', 1)\n        getattr(self, '_m')\nx = W()._m\ndel x._m\nW(_m=1)\nx.__dict__['_m'] = 2\n'_m'\nhasattr(x, '_m')\n";
         let tree = parse(src).unwrap();
         let module = Module::build(tree.root_node(), src);
         let kinds: Vec<(usize, OccurrenceKind)> = occurrences(&module, "_m")
@@ -663,9 +719,46 @@ mod tests {
         assert!(kinds.contains(&(4, ClassBodyLoad { class: w() })));
         assert!(kinds.contains(&(6, AttributeStore)));
         assert!(kinds.contains(&(6, AttributeLoad)));
-        assert!(kinds.contains(&(7, Str { store: true })));
-        assert!(kinds.contains(&(8, Str { store: false })));
+        assert!(kinds.contains(&(
+            7,
+            Str {
+                store: true,
+                key: false
+            }
+        )));
+        assert!(kinds.contains(&(
+            8,
+            Str {
+                store: false,
+                key: false
+            }
+        )));
         assert!(kinds.contains(&(9, AttributeLoad)));
         assert!(kinds.contains(&(10, AttributeStore)));
+        assert!(kinds.contains(&(11, Keyword)));
+        assert!(kinds.contains(&(
+            12,
+            Str {
+                store: false,
+                key: true
+            }
+        )));
+        assert!(kinds.contains(&(
+            13,
+            Str {
+                store: false,
+                key: false
+            }
+        )));
+        assert!(kinds.contains(&(
+            14,
+            Str {
+                store: false,
+                key: false
+            }
+        )));
+        assert!(!kinds
+            .iter()
+            .any(|(_, k)| k.names_a_key() && !matches!(k, Keyword | Str { key: true, .. })));
     }
 }

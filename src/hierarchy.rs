@@ -355,9 +355,13 @@ impl<'a> ProjectView<'a> {
     /// Occurrences of `name` in every project file but the module being judged: whether
     /// there is any, and the first that could rebind it on an instance (with its file).
     /// `Err` names a file that mentions it but could not be parsed.
+    /// Other files' occurrences of `name`: whether there are any, and the first that could
+    /// rebind it on an instance (with `keys_rebind`, a string or keyword that can carry the
+    /// name into a computed-name attribute write counts as one).
     pub fn occurrences_elsewhere(
         &self,
         name: &str,
+        keys_rebind: bool,
     ) -> Result<(bool, Option<(PathBuf, Occurrence)>), String> {
         let mut any = false;
         for id in self.index.files_with_word(name) {
@@ -367,7 +371,9 @@ impl<'a> ProjectView<'a> {
             match self.index.occurrences(id, name) {
                 Some(list) => {
                     any |= !list.is_empty();
-                    if let Some(o) = list.iter().find(|o| o.kind.rebinds()) {
+                    let rebinds =
+                        |o: &&Occurrence| o.kind.rebinds() || (keys_rebind && o.kind.names_a_key());
+                    if let Some(o) = list.iter().find(rebinds) {
                         return Ok((true, Some((self.path(id), o.clone()))));
                     }
                 }
@@ -382,6 +388,45 @@ impl<'a> ProjectView<'a> {
             }
         }
         Ok((any, None))
+    }
+}
+
+/// Names through which code writes attributes whose names are data: `setattr(obj, k, v)`,
+/// `obj.__dict__[k] = v`, `vars(obj).update(d)`, `object.__setattr__(obj, k, v)`.
+const COMPUTED_WRITES: &[&str] = &["setattr", "__setattr__", "__dict__", "vars"];
+
+impl ProjectView<'_> {
+    /// `path:line` of the first place in the project (this module as it is now, the others as
+    /// on disk) that can write an attribute by a computed name.
+    pub fn computed_attribute_write(&self, module: &crate::resolve::Module) -> Option<String> {
+        let attribute_names = module
+            .attributes
+            .iter()
+            .filter_map(|(a, _)| a.child_by_field_name("attribute"));
+        let here = module
+            .identifiers
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(attribute_names)
+            .find(|n| COMPUTED_WRITES.contains(&module.text(*n)));
+        if let Some(n) = here {
+            return Some(format!(
+                "{}:{}",
+                display_path(&self.own.path),
+                n.start_position().row + 1
+            ));
+        }
+        for word in COMPUTED_WRITES {
+            for id in self.index.files_with_word(word) {
+                if id == self.own_id {
+                    continue;
+                }
+                if let Some(line) = crate::index::first_line_with(self.index, id, word) {
+                    return Some(format!("{}:{line}", display_path(&self.path(id))));
+                }
+            }
+        }
+        None
     }
 }
 

@@ -486,14 +486,19 @@ pub fn judge_method<'t>(
         }
         set.methods.push(index);
     }
+    // Where attributes are written by computed names, a string or keyword spelling a method's
+    // name may become an instance attribute that shadows it.
+    let computed_write = project.computed_attribute_write(module);
     for name in &resolved_names {
         if let Err(reason) = family.resolves_here(project, name) {
             return refused(reason);
         }
-        if let Err(reason) = own_occurrences_accounted(module, class, name) {
+        if let Err(reason) =
+            own_occurrences_accounted(module, class, name, computed_write.as_deref())
+        {
             return refused(reason);
         }
-        match elsewhere(project, name) {
+        match elsewhere(project, name, computed_write.as_deref()) {
             Ok(true) => {
                 set.keep.insert(name.clone());
             }
@@ -868,17 +873,25 @@ fn is_registering_decorator(module: &Module, callee: Node) -> bool {
 
 /// In the class's own module, every occurrence of `name` is the `def`, a load the fix
 /// reroutes or leaves to the wrapper, or a name that means something else.
-fn own_occurrences_accounted(module: &Module, class: ClassId, name: &str) -> Result<(), String> {
+fn own_occurrences_accounted(
+    module: &Module,
+    class: ClassId,
+    name: &str,
+    computed_write: Option<&str>,
+) -> Result<(), String> {
     let class_name = &module.classes[class].name;
     for o in crate::facts::occurrences(module, name) {
         let line = o.line;
+        if let (true, Some(at)) = (o.kind.names_a_key(), computed_write) {
+            return Err(key_message(name, &format!("line {line}"), at));
+        }
         match o.kind {
             OccurrenceKind::AttributeStore => {
                 return Err(format!(
                     "`.{name}` is assigned or deleted at line {line}: an instance attribute could shadow the method"
                 ))
             }
-            OccurrenceKind::Str { store: true } => {
+            OccurrenceKind::Str { store: true, .. } => {
                 return Err(format!(
                     "`setattr`/`delattr` names `{name}` at line {line}"
                 ))
@@ -901,9 +914,17 @@ fn own_occurrences_accounted(module: &Module, class: ClassId, name: &str) -> Res
 
 /// Other files of the project: `Ok(true)` when the name occurs there (the method must stay as
 /// a wrapper); `Err` when an occurrence could rebind it on an instance.
-fn elsewhere(project: &ProjectView, name: &str) -> Result<bool, String> {
-    let (any, rebinding) = project.occurrences_elsewhere(name)?;
+fn elsewhere(
+    project: &ProjectView,
+    name: &str,
+    computed_write: Option<&str>,
+) -> Result<bool, String> {
+    let (any, rebinding) = project.occurrences_elsewhere(name, computed_write.is_some())?;
     if let Some((path, o)) = rebinding {
+        let here = format!("{}:{}", display_path(&path), o.line);
+        if let (true, Some(at)) = (o.kind.names_a_key(), computed_write) {
+            return Err(key_message(name, &here, at));
+        }
         let what = match o.kind {
             OccurrenceKind::AttributeStore => format!("assigns or deletes `.{name}`"),
             _ => format!("names `{name}` in `setattr`/`delattr`"),
@@ -915,6 +936,12 @@ fn elsewhere(project: &ProjectView, name: &str) -> Result<bool, String> {
         ));
     }
     Ok(any)
+}
+
+fn key_message(name: &str, here: &str, write: &str) -> String {
+    format!(
+        "{here} spells `{name}` as data, and {write} writes attributes by computed name: it could shadow the method on an instance"
+    )
 }
 
 /// Uses of the class itself anywhere in the project: `setattr(C, …)`, `patch.object(C, …)`,

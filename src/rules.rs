@@ -92,7 +92,10 @@ that stopped it.
   A store or `del` of `.m`, `setattr`/`delattr` naming it, a class-body alias or rebinding,
   a computed `getattr(self, ...)`, `vars(self)`, `self.__dict__`, `setattr(Class, ...)`,
   `patch.object(Class, ...)`, `copyreg.pickle(Class, ...)`, `type(\"X\", (Class,), ...)`, a
-  string `\"pkg.Class.m\"` (mock.patch) or `Class.k(other, ...)` refuses the fix.
+  string `\"pkg.Class.m\"` (mock.patch) or `Class.k(other, ...)` refuses the fix. So does a
+  string that is exactly the name, or a keyword argument `m=`, in a project that writes
+  attributes by computed name (`setattr`, `__setattr__`, `__dict__`, `vars`): it may become
+  an instance attribute that shadows the method.
 - Every project class that derives from the class (bases resolved through imports,
   re-exports, aliases and star imports; C3 MRO) still finds the class's own `m` and helpers:
   no override, no class or unseen library class ahead of it in the MRO.

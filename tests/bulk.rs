@@ -1323,6 +1323,42 @@ fn apply_sarif(text: &str, results: &[&Value]) -> String {
     out
 }
 
+/// The path (relative to `dir`) a SARIF artifact location names: its `uri` resolved against
+/// the run's `originalUriBaseIds`.
+fn sarif_path(run: &Value, location: &Value, dir: &Path) -> String {
+    let uri = location["uri"].as_str().expect("uri");
+    let Some(base) = location["uriBaseId"].as_str() else {
+        return uri.to_string();
+    };
+    let base = run["originalUriBaseIds"][base]["uri"]
+        .as_str()
+        .unwrap_or_else(|| panic!("base id {base} is defined"));
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
+    let decode = |s: &str| -> String {
+        let bytes = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    };
+    let full = PathBuf::from(decode(&base["file://".len()..])).join(decode(uri));
+    full.strip_prefix(canonical(dir))
+        .unwrap_or(&full)
+        .to_string_lossy()
+        .into_owned()
+}
+
 #[test]
 fn sarif_output_is_valid_and_its_fixes_equal_what_write_writes() {
     let dir = tmp();
@@ -1375,10 +1411,18 @@ fn sarif_output_is_valid_and_its_fixes_equal_what_write_writes() {
             assert!(region[k].as_u64().is_some_and(|n| n >= 1), "{k}: {r}");
         }
     }
+    // Each root's files are named relative to its project, under the root's base id.
+    let bases = run["originalUriBaseIds"]
+        .as_object()
+        .expect("originalUriBaseIds");
+    assert_eq!(bases.len(), 2, "one per root: {bases:?}");
     let by_uri = |uri: &str| -> Vec<&Value> {
         results
             .iter()
-            .filter(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri)
+            .filter(|r| {
+                let at = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+                sarif_path(run, at, d) == uri
+            })
             .collect()
     };
 

@@ -94,7 +94,7 @@ fn slashed(path: &Path) -> String {
 }
 
 /// `--patch-dir`: `DIR/<name>.patch` per repository with changes, paths relative to the
-/// repository's root, so `git apply` accepts it there. Returns the problems, per repository.
+/// repository's root, so `git apply` accepts it there. A failure is kept in `Repository::error`.
 pub fn write_patches(run: &Run, settings: &Settings, dir: &Path, repos: &mut [Repository]) {
     let style = Style { color: false };
     for repo in repos.iter_mut() {

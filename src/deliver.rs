@@ -204,8 +204,28 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     tmp.write_all(bytes).map_err(|e| e.to_string())?;
     tmp.as_file().sync_all().map_err(|e| e.to_string())?;
+    // A temporary file is private (0600); a report or patch is an ordinary file: keep the
+    // mode of the one it replaces, else the usual 0644.
+    let perms = match std::fs::metadata(path) {
+        Ok(m) => Some(m.permissions()),
+        Err(_) => ordinary_permissions(),
+    };
+    if let Some(perms) = perms {
+        std::fs::set_permissions(tmp.path(), perms).map_err(|e| e.to_string())?;
+    }
     tmp.persist(path).map_err(|e| e.error.to_string())?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn ordinary_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn ordinary_permissions() -> Option<std::fs::Permissions> {
+    None
 }
 
 #[cfg(test)]
@@ -220,6 +240,12 @@ mod tests {
         write_file_atomic(&p, b"[]\n").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"[]\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o644, "not the temporary file's 0600");
+        }
         let missing = dir.path().join("no/such/folder/r.json");
         assert!(write_file_atomic(&missing, b"{}").is_err());
     }

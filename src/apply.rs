@@ -3,23 +3,29 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::discover::io_message;
+use crate::outcome::{Failure, SkipReason};
 
 /// Replace `path`'s content with `new` if it still holds `original`.
 ///
 /// The new bytes go to a temporary file in the same folder (same filesystem, so the rename
 /// is atomic), are synced, get the old permissions, and are renamed over the target. A
 /// symlink is written through: its target is rewritten and the link stays a link.
-pub fn write_atomic(path: &Path, original: &[u8], new: &[u8]) -> Result<(), String> {
-    let target = std::fs::canonicalize(path).map_err(|e| io_message(&e))?;
-    let dir = target.parent().ok_or("has no parent folder")?;
-    let meta = std::fs::metadata(&target).map_err(|e| io_message(&e))?;
+pub fn write_atomic(path: &Path, original: &[u8], new: &[u8]) -> Result<(), Failure> {
+    let io = |e: std::io::Error| Failure::io(&e);
+    let target = std::fs::canonicalize(path).map_err(io)?;
+    let dir = target
+        .parent()
+        .ok_or_else(|| Failure::error("has no parent folder"))?;
+    let meta = std::fs::metadata(&target).map_err(io)?;
     // The rename would replace a file we may not write (a directory we may write is
     // enough for it); like any editor, refuse instead. Root bypasses permission checks, so
     // the mode bits are looked at too.
     let writable = std::fs::OpenOptions::new().write(true).open(&target);
     if meta.permissions().readonly() || writable.is_err() {
-        return Err("is read-only (Permission denied); not rewritten".to_string());
+        return Err(Failure::skipped(
+            SkipReason::Permission,
+            "is read-only (Permission denied); not rewritten",
+        ));
     }
     drop(writable);
     let mut tmp = tempfile::Builder::new()
@@ -27,21 +33,30 @@ pub fn write_atomic(path: &Path, original: &[u8], new: &[u8]) -> Result<(), Stri
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| {
-            format!(
-                "cannot create a temporary file beside it: {}",
-                io_message(&e)
-            )
+            let failure = Failure::io(&e);
+            Failure {
+                message: format!("cannot create a temporary file beside it: {failure}"),
+                ..failure
+            }
         })?;
-    tmp.write_all(new).map_err(|e| io_message(&e))?;
-    tmp.as_file().sync_all().map_err(|e| io_message(&e))?;
-    std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(|e| io_message(&e))?;
+    tmp.write_all(new).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(io)?;
     keep_owner(tmp.path(), &meta);
-    let now = std::fs::read(&target).map_err(|e| io_message(&e))?;
+    let now = std::fs::read(&target).map_err(io)?;
     if now != original {
-        return Err("changed on disk since it was read; skipped".to_string());
+        return Err(Failure::skipped(
+            SkipReason::ChangedDuringRun,
+            "changed on disk since it was read; skipped",
+        ));
     }
-    tmp.persist(&target)
-        .map_err(|e| format!("cannot replace the file: {}", io_message(&e.error)))?;
+    tmp.persist(&target).map_err(|e| {
+        let failure = Failure::io(&e.error);
+        Failure {
+            message: format!("cannot replace the file: {failure}"),
+            ..failure
+        }
+    })?;
     Ok(())
 }
 
@@ -87,7 +102,8 @@ mod tests {
         let p = dir.path().join("a.py");
         std::fs::write(&p, "someone else\n").unwrap();
         let err = write_atomic(&p, b"old\n", b"new\n").unwrap_err();
-        assert!(err.contains("changed"));
+        assert_eq!(err.reason, Some(SkipReason::ChangedDuringRun));
+        assert!(err.message.contains("changed"));
         assert_eq!(std::fs::read(&p).unwrap(), b"someone else\n");
     }
 
@@ -100,7 +116,8 @@ mod tests {
         perms.set_readonly(true);
         std::fs::set_permissions(&p, perms).unwrap();
         let err = write_atomic(&p, b"old\n", b"new\n").unwrap_err();
-        assert!(err.contains("read-only"), "{err}");
+        assert_eq!(err.reason, Some(SkipReason::Permission));
+        assert!(err.message.contains("read-only"), "{err}");
         assert_eq!(std::fs::read(&p).unwrap(), b"old\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }

@@ -8,7 +8,9 @@ use clap::{Parser, ValueEnum};
 
 use crate::config::{find_config, parse_inline, read_config_file, FileConfig};
 use crate::rules::{Rule, ALL};
-use crate::settings::{AnchoredGlob, Mode, OutputFormat, RootSettings, Settings, Verbosity};
+use crate::settings::{
+    AnchoredGlob, CommitPlan, Mode, OutputFormat, RootSettings, Settings, Verbosity,
+};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
@@ -62,7 +64,8 @@ pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Files or folders to check, or `-` to read from stdin (default: the current folder).
+    /// Files or folders to check, or `-` to read from stdin (default: the current folder);
+    /// `@FILE` reads one path per line from FILE (blank lines and `#` comments skipped).
     pub paths: Vec<PathBuf>,
 
     /// Apply safe fixes in place (atomic writes, permissions kept).
@@ -178,6 +181,30 @@ pub struct Args {
     /// Print a rule's rationale and example (e.g. PF001) and exit.
     #[arg(long, value_name = "CODE")]
     pub explain: Option<String>,
+
+    /// Write a JSON report of the run to FILE (every file with its status and findings, per
+    /// root), besides the output on stdout.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Write one patch per repository to DIR (`<root name>.patch`, paths relative to the
+    /// repository, for `git apply`); repositories without changes get none.
+    #[arg(long, value_name = "DIR", conflicts_with = "check")]
+    pub patch_dir: Option<PathBuf>,
+
+    /// With --write: in every git repository where files were written, commit exactly those
+    /// files with MESSAGE (followed by the list of fixes).
+    #[arg(
+        long,
+        value_name = "MESSAGE",
+        requires = "write",
+        conflicts_with = "allow_dirty"
+    )]
+    pub commit: Option<String>,
+
+    /// With --commit: create branch NAME from the current HEAD and commit there.
+    #[arg(long, value_name = "NAME", requires = "commit")]
+    pub branch: Option<String>,
 
     /// Skip (and report) files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
@@ -439,15 +466,25 @@ impl Args {
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
         };
+        let listed = expand_response_files(&self.paths)?;
+        if stdin && (self.patch_dir.is_some() || self.commit.is_some()) {
+            return Err(
+                "--patch-dir and --commit act on repositories; they cannot be used with stdin"
+                    .to_string(),
+            );
+        }
+        if self.commit.as_deref().is_some_and(|m| m.trim().is_empty()) {
+            return Err("--commit needs a message".to_string());
+        }
         let paths = if stdin {
             vec![self
                 .stdin_filename
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("-"))]
-        } else if self.paths.is_empty() {
+        } else if listed.is_empty() {
             vec![PathBuf::from(".")]
         } else {
-            self.paths
+            listed
         };
         let verbosity = if self.silent {
             Verbosity::Silent
@@ -492,9 +529,43 @@ impl Args {
             force_exclude: self.force_exclude,
             max_file_bytes: self.max_file_size,
             config_overrides: overrides.sources.inline_text.clone(),
+            list_excluded: self.report.is_some(),
+            report: self.report,
+            patch_dir: self.patch_dir,
+            commit: self.commit.map(|message| CommitPlan {
+                message,
+                branch: self.branch,
+            }),
             roots,
         })
     }
+}
+
+/// `@FILE` arguments replaced by the paths FILE lists, one per line (like a compiler's
+/// response file); blank lines and lines starting with `#` are skipped, and paths are
+/// relative to the current folder. Other arguments pass through.
+pub fn expand_response_files(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for arg in args {
+        let Some(file) = arg.to_str().and_then(|a| a.strip_prefix('@')) else {
+            out.push(arg.clone());
+            continue;
+        };
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("@{file}: {}", crate::discover::io_message(&e)))?;
+        let before = out.len();
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            out.push(PathBuf::from(line));
+        }
+        if out.len() == before {
+            return Err(format!("@{file}: lists no path"));
+        }
+    }
+    Ok(out)
 }
 
 /// The name `--output-format` takes for `format`.
@@ -599,6 +670,26 @@ mod tests {
             })
         )
         .is_err());
+    }
+
+    #[test]
+    fn response_files_list_one_root_per_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("roots.txt");
+        std::fs::write(&list, "# repositories\nrepo1\n\n  repo two  \r\n#repo3\n").unwrap();
+        let arg = PathBuf::from(format!("@{}", list.display()));
+        let got = expand_response_files(&[PathBuf::from("a"), arg, PathBuf::from("b")]).unwrap();
+        let want: Vec<PathBuf> = ["a", "repo1", "repo two", "b"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(got, want);
+        let empty = dir.path().join("empty.txt");
+        std::fs::write(&empty, "\n# nothing\n").unwrap();
+        let err = expand_response_files(&[PathBuf::from(format!("@{}", empty.display()))]);
+        assert!(err.unwrap_err().contains("lists no path"));
+        let missing = expand_response_files(&[PathBuf::from("@/no/such/list")]);
+        assert!(missing.unwrap_err().contains("No such file"));
     }
 
     #[test]

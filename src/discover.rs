@@ -10,6 +10,7 @@ use ignore::{WalkBuilder, WalkState};
 use rayon::prelude::*;
 
 use crate::matcher::{POOL_LIKE_WORDS, POOL_WORDS};
+use crate::outcome::Failure;
 use crate::rules::Rule;
 use crate::settings::Settings;
 
@@ -33,26 +34,46 @@ pub struct Candidate {
 
 pub struct Discovered {
     pub files: Vec<Candidate>,
-    /// `(path, message)` for roots that don't exist and walk errors.
-    pub errors: Vec<(PathBuf, String)>,
+    /// Roots that don't exist and walk errors.
+    pub errors: Vec<RootError>,
+    /// Files an exclude glob or `--force-exclude` kept out, when the settings ask for them
+    /// (`list_excluded`); the default excludes and `.gitignore` are not listed.
+    pub excluded: Vec<crate::FileRef>,
+}
+
+/// A problem of a root's walk rather than of one of its files.
+#[derive(Debug, Clone)]
+pub struct RootError {
+    pub root: usize,
+    pub path: PathBuf,
+    pub failure: Failure,
 }
 
 /// Walk every root; `roots[i]` are the settings of root `i` (its excludes, its rules).
 pub fn discover(roots: &[Settings]) -> Discovered {
     let files = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
+    let mut excluded = Vec::new();
     for (root_index, settings) in roots.iter().enumerate() {
         let Some(root) = settings.paths.first() else {
             continue;
         };
+        let error = |path: PathBuf, failure| RootError {
+            root: root_index,
+            path,
+            failure,
+        };
         // Like ruff, an excluded path named on the command line is skipped without a word.
         if settings.force_exclude && explicitly_excluded(root, settings) {
+            if settings.list_excluded {
+                excluded.extend(python_files_under(root, &[], settings, root_index));
+            }
             continue;
         }
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
-                push(&errors, (root.clone(), io_message(&e)));
+                push(&errors, error(root.clone(), Failure::io(&e)));
                 continue;
             }
         };
@@ -68,13 +89,14 @@ pub fn discover(roots: &[Settings]) -> Discovered {
             );
             continue;
         }
-        let walker = match build_walker(root, settings) {
+        let walker = match build_walker(root, &settings.exclude, settings) {
             Ok(w) => w,
             Err(e) => {
-                push(&errors, (root.clone(), e));
+                push(&errors, error(root.clone(), Failure::error(e)));
                 continue;
             }
         };
+        let before = files.lock().map_or(0, |f| f.len());
         walker.run(|| {
             Box::new(|entry| {
                 match entry {
@@ -96,13 +118,32 @@ pub fn discover(roots: &[Settings]) -> Discovered {
                             ignore::Error::WithPath { path, .. } => path.clone(),
                             _ => root.clone(),
                         };
-                        push(&errors, (path, err.to_string()));
+                        let failure = match err.io_error() {
+                            Some(io) => Failure {
+                                message: err.to_string(),
+                                ..Failure::io(io)
+                            },
+                            None => Failure::error(err.to_string()),
+                        };
+                        push(&errors, error(path, failure));
                     }
                 }
                 WalkState::Continue
             })
         });
+        if settings.list_excluded && !settings.exclude.is_empty() {
+            let kept: std::collections::HashSet<PathBuf> = files
+                .lock()
+                .map(|f| f[before..].iter().map(|c| c.path.clone()).collect())
+                .unwrap_or_default();
+            excluded.extend(
+                python_files_under(root, &[], settings, root_index)
+                    .into_iter()
+                    .filter(|f| !kept.contains(&f.path)),
+            );
+        }
     }
+    excluded.sort_by(|a, b| a.path.cmp(&b.path));
     let mut files = files.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
@@ -115,7 +156,45 @@ pub fn discover(roots: &[Settings]) -> Discovered {
     Discovered {
         files,
         errors: errors.into_inner().unwrap_or_default(),
+        excluded,
     }
+}
+
+/// The Python files a walk of `root` with only `exclude` (and the default excludes) finds.
+fn python_files_under(
+    root: &Path,
+    exclude: &[String],
+    settings: &Settings,
+    root_index: usize,
+) -> Vec<crate::FileRef> {
+    if root.is_file() {
+        return vec![crate::FileRef {
+            path: root.to_path_buf(),
+            root: root_index,
+        }];
+    }
+    let Ok(walker) = build_walker(root, exclude, settings) else {
+        return Vec::new();
+    };
+    let found = Mutex::new(Vec::new());
+    walker.run(|| {
+        Box::new(|entry| {
+            if let Ok(entry) = entry {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                if is_file && entry.path().extension().is_some_and(|e| e == "py") {
+                    push(
+                        &found,
+                        crate::FileRef {
+                            path: entry.into_path(),
+                            root: root_index,
+                        },
+                    );
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    found.into_inner().unwrap_or_default()
 }
 
 fn push<T>(list: &Mutex<Vec<T>>, item: T) {
@@ -124,12 +203,16 @@ fn push<T>(list: &Mutex<Vec<T>>, item: T) {
     }
 }
 
-fn build_walker(root: &Path, settings: &Settings) -> Result<ignore::WalkParallel, String> {
+fn build_walker(
+    root: &Path,
+    exclude: &[String],
+    settings: &Settings,
+) -> Result<ignore::WalkParallel, String> {
     let mut overrides = OverrideBuilder::new(root);
     for glob in DEFAULT_EXCLUDES
         .iter()
         .map(|s| s.to_string())
-        .chain(settings.exclude.iter().cloned())
+        .chain(exclude.iter().cloned())
     {
         overrides
             .add(&format!("!{glob}"))

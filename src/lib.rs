@@ -8,6 +8,7 @@ pub mod apply;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod deliver;
 pub mod discover;
 pub mod document;
 pub mod edit;
@@ -18,6 +19,7 @@ pub mod index;
 pub mod judge;
 pub mod matcher;
 pub mod noqa;
+pub mod outcome;
 pub mod output;
 pub mod parse;
 pub mod progress;
@@ -39,9 +41,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use check::{analyze, fix_all, Finding};
-use discover::{discover, io_message, Prefilter};
+use discover::{discover, Prefilter};
 use hierarchy::AnalysisScope;
 use index::ProjectIndex;
+use outcome::{Failure, SkipReason};
 use progress::Progress;
 use settings::{Mode, Settings};
 use source::Source;
@@ -58,11 +61,16 @@ pub struct FileResult {
     /// The fixed text, when it differs from the original.
     pub fixed: Option<String>,
     pub fixes_applied: usize,
-    /// Why the file was skipped or not written.
-    pub error: Option<String>,
+    /// Why the file was skipped or not written (its reason decides its `status`).
+    pub error: Option<Failure>,
     pub written: bool,
-    /// Not written because git shows uncommitted changes (see `--allow-dirty`).
-    pub skipped_dirty: bool,
+}
+
+/// A file of a run that is not analysed: its path as found, and its root.
+#[derive(Debug, Clone)]
+pub struct FileRef {
+    pub path: PathBuf,
+    pub root: usize,
 }
 
 /// The outcome of a whole run.
@@ -78,13 +86,17 @@ pub struct Run {
     /// The project each root belongs to (same indexes as `roots`).
     pub root_projects: Vec<project::ProjectRoot>,
     /// Problems that are not tied to an analysed file (missing roots, walk errors).
-    pub errors: Vec<(PathBuf, String)>,
+    pub errors: Vec<discover::RootError>,
+    /// Files read whose bytes name no pool (the prefilter let them go): unchanged.
+    pub unmatched: Vec<FileRef>,
+    /// Files an exclude kept out (listed only when `settings.list_excluded`).
+    pub excluded: Vec<FileRef>,
 }
 
 struct Loaded {
     candidate: discover::Candidate,
     bytes: Option<Vec<u8>>,
-    error: Option<String>,
+    error: Option<Failure>,
 }
 
 pub fn run(settings: &Settings) -> Run {
@@ -158,6 +170,7 @@ pub fn run(settings: &Settings) -> Run {
     let mut scanned = vec![0; roots.len()];
     let mut scans: Vec<Vec<index::FileScan>> = vec![Vec::new(); projects.len()];
     let mut loaded = Vec::new();
+    let mut unmatched = Vec::new();
     for (scan, project, l) in read {
         if let (Some(scan), Some(p)) = (scan, project) {
             scans[p].push(scan);
@@ -166,6 +179,11 @@ pub fn run(settings: &Settings) -> Run {
             scanned[l.candidate.root] += 1;
             if l.bytes.is_some() || l.error.is_some() {
                 loaded.push(l);
+            } else {
+                unmatched.push(FileRef {
+                    path: l.candidate.path,
+                    root: l.candidate.root,
+                });
             }
         }
     }
@@ -197,23 +215,16 @@ pub fn run(settings: &Settings) -> Run {
     progress.finish();
 
     if settings.mode.writes() {
-        let dirty = if settings.allow_dirty {
-            git::DirtyFiles::none()
-        } else {
-            git::DirtyFiles::for_paths(
-                files
-                    .iter()
-                    .filter(|f| f.fixed.is_some())
-                    .map(|f| f.path.as_path()),
-            )
-        };
+        let guard = git::WriteGuard::new(
+            settings,
+            files
+                .iter()
+                .filter(|f| f.fixed.is_some())
+                .map(|f| f.path.as_path()),
+        );
         for f in files.iter_mut() {
-            if f.fixed.is_some() && dirty.contains(&f.path) {
-                f.error = Some(
-                    "has uncommitted changes; not rewritten (commit or stash them, or pass --allow-dirty)"
-                        .to_string(),
-                );
-                f.skipped_dirty = true;
+            if let Some(refused) = f.fixed.as_ref().and_then(|_| guard.refuses(&f.path)) {
+                f.error = Some(refused);
                 continue;
             }
             write_back(f);
@@ -226,6 +237,8 @@ pub fn run(settings: &Settings) -> Run {
         roots: settings.roots(),
         root_projects: root_project.iter().map(|&p| projects[p].clone()).collect(),
         errors: found.errors,
+        unmatched,
+        excluded: found.excluded,
     }
 }
 
@@ -279,7 +292,7 @@ fn load(
     prefilter: &Prefilter,
     index_as: Option<&std::path::Path>,
 ) -> (Loaded, Option<index::FileScan>) {
-    let fail = |candidate, error: String| {
+    let fail = |candidate, error: Failure| {
         (
             Loaded {
                 candidate,
@@ -290,21 +303,21 @@ fn load(
         )
     };
     match std::fs::metadata(&candidate.path) {
-        Ok(m) if m.is_dir() => return fail(candidate, "is a directory".to_string()),
+        Ok(m) if m.is_dir() => return fail(candidate, Failure::error("is a directory")),
         Ok(m) if m.len() > settings.max_file_bytes => {
             let msg = format!(
                 "is {} bytes, over the {} byte limit; skipped",
                 m.len(),
                 settings.max_file_bytes
             );
-            return fail(candidate, msg);
+            return fail(candidate, Failure::skipped(SkipReason::TooLarge, msg));
         }
         Ok(_) => {}
-        Err(e) => return fail(candidate, io_message(&e)),
+        Err(e) => return fail(candidate, Failure::io(&e)),
     }
     let bytes = match std::fs::read(&candidate.path) {
         Ok(b) => b,
-        Err(e) => return fail(candidate, io_message(&e)),
+        Err(e) => return fail(candidate, Failure::io(&e)),
     };
     let scan = index_as.map(|p| index::FileScan::of(p.to_path_buf(), &bytes));
     let keep = prefilter.may_match(&bytes);
@@ -350,7 +363,6 @@ fn process(l: Loaded, settings: &Settings, scope: &AnalysisScope) -> FileResult 
         fixes_applied: 0,
         error: l.error,
         written: false,
-        skipped_dirty: false,
     };
     let Some(bytes) = l.bytes else {
         return result;
@@ -358,14 +370,14 @@ fn process(l: Loaded, settings: &Settings, scope: &AnalysisScope) -> FileResult 
     let source = match Source::decode(&bytes) {
         Ok(s) => s,
         Err(e) => {
-            result.error = Some(e);
+            result.error = Some(Failure::skipped(SkipReason::Encoding, e));
             return result;
         }
     };
     match analyze(&source.text, settings, scope) {
         Ok(findings) => result.findings = findings,
         Err(e) => {
-            result.error = Some(e);
+            result.error = Some(Failure::skipped(SkipReason::SyntaxError, e));
             result.source = Some(source);
             return result;
         }
@@ -374,8 +386,9 @@ fn process(l: Loaded, settings: &Settings, scope: &AnalysisScope) -> FileResult 
     if result.findings.iter().any(|f| f.fix.is_some()) {
         if let Some(why) = strict::rejects(&source.text) {
             result.findings.clear();
-            result.error = Some(format!(
-                "syntax error at {why} (CPython's grammar; tree-sitter recovered); file left untouched"
+            result.error = Some(Failure::skipped(
+                SkipReason::SyntaxError,
+                format!("syntax error at {why} (CPython's grammar; tree-sitter recovered); file left untouched"),
             ));
             result.source = Some(source);
             return result;
@@ -390,13 +403,13 @@ fn process(l: Loaded, settings: &Settings, scope: &AnalysisScope) -> FileResult 
                     result.fixes_applied = added.suppressed;
                 }
                 if !added.refused.is_empty() {
-                    result.error = Some(format!(
+                    result.error = Some(Failure::error(format!(
                         "no noqa comment added: {}",
                         added.refused.join("; ")
-                    ));
+                    )));
                 }
             }
-            Err(e) => result.error = Some(e),
+            Err(e) => result.error = Some(Failure::error(e)),
         }
     } else if settings.mode != Mode::Check || settings.show_diff {
         let mut fixed = fix_all(&source.text, &result.findings, settings, scope);
@@ -416,7 +429,7 @@ fn process(l: Loaded, settings: &Settings, scope: &AnalysisScope) -> FileResult 
             result.fixes_applied = fixed.fixes_applied;
         }
         if let Some(why) = fixed.rejected {
-            result.error = Some(why);
+            result.error = Some(Failure::error(why));
         }
     }
     result.source = Some(source);

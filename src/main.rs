@@ -4,13 +4,17 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use picklefix::cli::{print_completions, Args, Command};
+use picklefix::deliver::{write_file_atomic, Repository};
 use picklefix::output::{print_files, print_fixed_source, print_report};
+use picklefix::project::ProjectKind;
 use picklefix::render::display_path;
+use picklefix::render::run_report;
 use picklefix::report::{
     exit_code, per_root, per_root_table, settings_report, summary, EXIT_ERROR,
 };
 use picklefix::rules::Rule;
-use picklefix::settings::{Mode, Verbosity};
+use picklefix::settings::{Mode, Settings, Verbosity};
+use picklefix::Run;
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -77,6 +81,20 @@ fn main() -> ExitCode {
         picklefix::run(&settings)
     };
 
+    let (repos, delivered_ok) = deliver(&run, &settings);
+    let mut code = exit_code(&run, &settings);
+    if !delivered_ok {
+        code = EXIT_ERROR;
+    }
+    if let Some(path) = &settings.report {
+        let doc = run_report(&run, &settings, &repos, code);
+        let text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
+        if let Err(e) = write_file_atomic(path, text.as_bytes()) {
+            eprintln!("picklefix: cannot write the report {}: {e}", path.display());
+            code = EXIT_ERROR;
+        }
+    }
+
     // With --write, stdin's fixed source is the output (like ruff); findings go to stderr.
     let source_out = stdin && settings.mode == Mode::Write;
     let printed = if source_out {
@@ -91,8 +109,8 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_ERROR as u8);
         }
     }
-    for (path, message) in &run.errors {
-        eprintln!("picklefix: {}: {message}", display_path(path));
+    for e in &run.errors {
+        eprintln!("picklefix: {}: {}", display_path(&e.path), e.failure);
     }
     for file in &run.files {
         if let Some(message) = &file.error {
@@ -113,5 +131,66 @@ fn main() -> ExitCode {
             );
         }
     }
-    ExitCode::from(exit_code(&run, &settings) as u8)
+    ExitCode::from(code as u8)
+}
+
+/// `--patch-dir` and `--commit`: the repositories of the run and what was left in each
+/// (also for `--report`); `false` when a patch or a commit failed (named on stderr).
+fn deliver(run: &Run, settings: &Settings) -> (Vec<Repository>, bool) {
+    if settings.report.is_none() && settings.patch_dir.is_none() && settings.commit.is_none() {
+        return (Vec::new(), true);
+    }
+    let mut repos = picklefix::deliver::repositories(run);
+    if let Some(dir) = &settings.patch_dir {
+        picklefix::deliver::write_patches(run, settings, dir, &mut repos);
+    }
+    if let Some(plan) = &settings.commit {
+        picklefix::deliver::commit(run, settings, plan, &mut repos);
+    }
+    let talk = settings.verbosity == Verbosity::Normal;
+    let mut ok = true;
+    for r in &repos {
+        let name = display_path(&r.path);
+        if let Some(e) = &r.error {
+            eprintln!("picklefix: {name}: {e}");
+            ok = false;
+        }
+        if let (Some(c), true) = (&r.commit, talk) {
+            let on = c
+                .branch
+                .as_deref()
+                .map_or(String::new(), |b| format!(" on {b}"));
+            let short: String = c.sha.chars().take(12).collect();
+            eprintln!(
+                "picklefix: {name}: committed {} as {short}{on}",
+                plural(r.committed.len(), "file", "files")
+            );
+        }
+        if let (Some(p), true) = (&r.patch, talk) {
+            eprintln!("picklefix: {name}: patch written to {}", display_path(p));
+        }
+    }
+    if settings.commit.is_some() && talk {
+        for r in repos.iter().filter(|r| r.kind != ProjectKind::Git) {
+            if run
+                .files
+                .iter()
+                .any(|f| f.written && r.roots.contains(&f.root))
+            {
+                eprintln!(
+                    "picklefix: {}: not in a git repository; written but not committed",
+                    display_path(&r.path)
+                );
+            }
+        }
+    }
+    (repos, ok)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }

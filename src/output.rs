@@ -25,8 +25,8 @@ pub fn print_files(settings: &Settings) -> bool {
             break;
         }
     }
-    for (path, message) in &found.errors {
-        eprintln!("picklefix: {}: {message}", display_path(path));
+    for e in &found.errors {
+        eprintln!("picklefix: {}: {}", display_path(&e.path), e.failure);
     }
     found.errors.is_empty()
 }
@@ -129,7 +129,6 @@ fn without_applied_fixes(run: &Run, settings: &Settings) -> Run {
             fixes_applied: 0,
             error: None,
             written: false,
-            skipped_dirty: false,
         })
         .collect();
     Run {
@@ -138,6 +137,6 @@ fn without_applied_fixes(run: &Run, settings: &Settings) -> Run {
         scanned_per_root: run.scanned_per_root.clone(),
         roots: run.roots.clone(),
         root_projects: run.root_projects.clone(),
-        errors: Vec::new(),
+        ..Run::default()
     }
 }

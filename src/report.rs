@@ -309,23 +309,9 @@ pub struct RootSummary {
     pub skipped: std::collections::BTreeMap<String, usize>,
 }
 
-/// A short name for why a file was skipped, for counting.
-pub fn skip_reason(message: &str) -> &'static str {
-    const KINDS: &[(&str, &str)] = &[
-        ("syntax error", "syntax error"),
-        ("uncommitted changes", "uncommitted changes"),
-        ("changed on disk", "changed during the run"),
-        ("byte limit", "too large"),
-        ("read-only", "read-only"),
-        ("binary file", "binary"),
-        ("UTF-8", "encoding"),
-        ("declares encoding", "encoding"),
-        ("invalid Python", "fix rejected"),
-    ];
-    KINDS
-        .iter()
-        .find(|(needle, _)| message.contains(needle))
-        .map_or("unreadable", |(_, kind)| kind)
+/// How a failure is counted in the per-repository table: its reason, or `error`.
+pub fn failure_label(failure: &crate::outcome::Failure) -> &'static str {
+    failure.reason.map_or("error", |r| r.label())
 }
 
 pub fn per_root(run: &Run, settings: &Settings) -> Vec<RootSummary> {
@@ -378,18 +364,13 @@ pub fn per_root(run: &Run, settings: &Settings) -> Vec<RootSummary> {
                 .count();
         }
         if let Some(e) = &f.error {
-            *row.skipped.entry(skip_reason(e).to_string()).or_default() += 1;
+            *row.skipped.entry(failure_label(e).to_string()).or_default() += 1;
         }
     }
-    for (path, message) in &run.errors {
-        let index = run
-            .roots
-            .iter()
-            .position(|r| path.starts_with(&r.path))
-            .unwrap_or(0);
-        if let Some(row) = rows.get_mut(index) {
+    for e in &run.errors {
+        if let Some(row) = rows.get_mut(e.root) {
             *row.skipped
-                .entry(skip_reason(message).to_string())
+                .entry(failure_label(&e.failure).to_string())
                 .or_default() += 1;
         }
     }
@@ -466,17 +447,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn skip_reasons_are_grouped() {
-        assert_eq!(
-            skip_reason("syntax error at 3:1; file left untouched"),
-            "syntax error"
-        );
-        assert_eq!(
-            skip_reason("has uncommitted changes; not rewritten"),
-            "uncommitted changes"
-        );
-        assert_eq!(skip_reason("not valid UTF-8 (byte offset 3)"), "encoding");
-        assert_eq!(skip_reason("Permission denied"), "unreadable");
+    fn failures_are_counted_by_reason() {
+        use crate::outcome::{Failure, SkipReason};
+        let syntax = Failure::skipped(SkipReason::SyntaxError, "syntax error at 3:1");
+        assert_eq!(failure_label(&syntax), "syntax error");
+        let dirty = Failure::skipped(SkipReason::Dirty, "has uncommitted changes");
+        assert_eq!(failure_label(&dirty), "uncommitted changes");
+        assert_eq!(failure_label(&Failure::error("a fix was refused")), "error");
     }
 
     #[test]

@@ -101,6 +101,14 @@ pub struct Settings {
     pub force_exclude: bool,
     /// Inline `--config` overrides, as given (for `--show-settings`).
     pub config_overrides: Vec<String>,
+    /// Discovery lists the files excludes kept out (for `--report`).
+    pub list_excluded: bool,
+    /// `--report FILE`: the run's JSON document goes there.
+    pub report: Option<PathBuf>,
+    /// `--patch-dir DIR`: one patch per repository goes there.
+    pub patch_dir: Option<PathBuf>,
+    /// `--commit MESSAGE` (and `--branch`): commit what `--write` wrote, per repository.
+    pub commit: Option<CommitPlan>,
     /// One entry per path, with its own configuration; empty means "derive from `paths`
     /// with the settings above" (library callers and tests).
     pub roots: Vec<RootSettings>,
@@ -121,6 +129,14 @@ pub struct RootSettings {
     /// Unsafe fixes were switched on by the configuration rather than `--unsafe-fixes`
     /// (then `--write` alone applies them).
     pub unsafe_fixes_from_config: bool,
+}
+
+/// `--commit MESSAGE [--branch NAME]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitPlan {
+    pub message: String,
+    /// Created from the current HEAD and committed on; `None`: the current branch.
+    pub branch: Option<String>,
 }
 
 /// An exclude glob and the folder it is relative to (its config file's, or the current one).
@@ -160,6 +176,10 @@ impl Default for Settings {
             exit_non_zero_on_fix: false,
             force_exclude: false,
             config_overrides: Vec::new(),
+            list_excluded: false,
+            report: None,
+            patch_dir: None,
+            commit: None,
             roots: Vec::new(),
         }
     }

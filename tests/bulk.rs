@@ -1,7 +1,8 @@
 //! Bulk runs (issue 6): several roots in one run with their own `[tool.picklefix]`, the
 //! per-repository summary and `--statistics`, `--write` refusing files with uncommitted git
 //! changes, suppression comments, SARIF output, the JSON shape, the progress bar, `--jobs`,
-//! `--quiet`, `--color` and shell completions.
+//! `--quiet`, `--color` and shell completions; and bulk migration (issue 15): `--report`,
+//! `--patch-dir`, `--commit`/`--branch`, `@FILE` root lists and SARIF `invocations`.
 //!
 //! Every test builds real files (and real git repositories) in a temporary folder and runs
 //! the binary there with relative paths. `GIT_CEILING_DIRECTORIES` stops git from finding a
@@ -94,6 +95,11 @@ fn pf(dir: &Path, args: &[&str]) -> Out {
         .env("GIT_CEILING_DIRECTORIES", canonical(dir))
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
+        // The identity of `--commit`'s commits.
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
         .args(args)
         .timeout(Duration::from_secs(20))
         .output()
@@ -1323,6 +1329,42 @@ fn apply_sarif(text: &str, results: &[&Value]) -> String {
     out
 }
 
+/// The path (relative to `dir`) a SARIF artifact location names: its `uri` resolved against
+/// the run's `originalUriBaseIds`.
+fn sarif_path(run: &Value, location: &Value, dir: &Path) -> String {
+    let uri = location["uri"].as_str().expect("uri");
+    let Some(base) = location["uriBaseId"].as_str() else {
+        return uri.to_string();
+    };
+    let base = run["originalUriBaseIds"][base]["uri"]
+        .as_str()
+        .unwrap_or_else(|| panic!("base id {base} is defined"));
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
+    let decode = |s: &str| -> String {
+        let bytes = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    };
+    let full = PathBuf::from(decode(&base["file://".len()..])).join(decode(uri));
+    full.strip_prefix(canonical(dir))
+        .unwrap_or(&full)
+        .to_string_lossy()
+        .into_owned()
+}
+
 #[test]
 fn sarif_output_is_valid_and_its_fixes_equal_what_write_writes() {
     let dir = tmp();
@@ -1375,10 +1417,18 @@ fn sarif_output_is_valid_and_its_fixes_equal_what_write_writes() {
             assert!(region[k].as_u64().is_some_and(|n| n >= 1), "{k}: {r}");
         }
     }
+    // Each root's files are named relative to its project, under the root's base id.
+    let bases = run["originalUriBaseIds"]
+        .as_object()
+        .expect("originalUriBaseIds");
+    assert_eq!(bases.len(), 2, "one per root: {bases:?}");
     let by_uri = |uri: &str| -> Vec<&Value> {
         results
             .iter()
-            .filter(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri)
+            .filter(|r| {
+                let at = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+                sarif_path(run, at, d) == uri
+            })
             .collect()
     };
 
@@ -1804,4 +1854,668 @@ fn shell_completions() {
             o.stderr
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Bulk migration: --report, --patch-dir, --commit, @FILE, SARIF invocations (issue 15)
+// ---------------------------------------------------------------------------------------
+
+/// Runs git in `dir` and returns its stdout (trimmed).
+fn git_out(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+        .args(args)
+        .output()
+        .expect("git is installed");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim_end().to_string()
+}
+
+fn report_of(d: &Path, name: &str) -> Value {
+    let text = read(d, name);
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name} is not JSON ({e}):\n{text}"))
+}
+
+/// `path -> (status, reason)` of every file of a root in a report.
+fn statuses(root: &Value) -> BTreeMap<String, (String, Option<String>)> {
+    root["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                (
+                    f["status"].as_str().unwrap().to_string(),
+                    f["reason"].as_str().map(String::from),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn st(status: &str, reason: Option<&str>) -> (String, Option<String>) {
+    (status.to_string(), reason.map(String::from))
+}
+
+/// repo1: a fix, a file without a pool word, a dirty fixable file, an excluded file, a
+/// read-only fixable file, one over the size limit; repo2: a syntax error, a latin-1 file
+/// without a cookie (not UTF-8), a fixable lambda.
+fn report_repos(d: &Path) {
+    let r1 = repo(
+        d,
+        "repo1",
+        &[
+            (
+                "pyproject.toml",
+                "[tool.picklefix]\nexclude = [\"generated/\"]\n",
+            ),
+            ("classic.py", CLASSIC),
+            ("plain.py", PLAIN),
+            ("dirty.py", CLASSIC),
+            ("generated/gen.py", CLASSIC),
+            ("locked.py", CLASSIC),
+            ("big.py", &format!("{CLASSIC}{}\n", "#".repeat(4000))),
+        ],
+    );
+    write(&r1, "dirty.py", &format!("{CLASSIC}# edited\n"));
+    let mut perms = std::fs::metadata(r1.join("locked.py"))
+        .unwrap()
+        .permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(r1.join("locked.py"), perms).unwrap();
+    let r2 = repo(d, "repo2", &[("broken.py", BROKEN), ("lambda.py", LAMBDA)]);
+    let mut latin = b"from concurrent.futures import ProcessPoolExecutor\n# caf".to_vec();
+    latin.extend_from_slice(b"\xe9\n");
+    std::fs::write(r2.join("latin.py"), latin).unwrap();
+    git(&r2, &["add", "-A"]);
+    git(&r2, &["commit", "-q", "-m", "latin"]);
+}
+
+#[test]
+fn report_gives_every_file_a_status_and_the_json_findings() {
+    let dir = tmp();
+    let d = dir.path();
+    report_repos(d);
+    let args = [
+        "--write",
+        "--output-format",
+        "json",
+        "--max-file-size",
+        "2000",
+        "--report",
+        "out/run.json",
+        "repo1",
+        "repo2",
+        "missing",
+    ];
+    std::fs::create_dir_all(d.join("out")).unwrap();
+    let o = pf(d, &args);
+    assert_eq!(o.code, 2, "{o:#?}");
+    let report = report_of(d, "out/run.json");
+    assert_eq!(report["version"], 1, "{report}");
+    assert_eq!(report["tool"]["name"], "picklefix");
+    assert_eq!(report["mode"], "write");
+    assert_eq!(report["exit_code"], 2);
+    // Written atomically: nothing but the report in its folder.
+    assert_eq!(std::fs::read_dir(d.join("out")).unwrap().count(), 1);
+    let roots = report["roots"].as_array().expect("roots");
+    assert_eq!(roots.len(), 3);
+    let (r1, r2, missing) = (&roots[0], &roots[1], &roots[2]);
+
+    assert_eq!(r1["path"], "repo1");
+    assert_eq!(r1["project"]["kind"], "git");
+    assert_eq!(
+        r1["project"]["path"].as_str().unwrap(),
+        canonical(&d.join("repo1")).to_str().unwrap()
+    );
+    assert!(
+        r1["config"]
+            .as_str()
+            .is_some_and(|c| c.ends_with("repo1/pyproject.toml")),
+        "{r1}"
+    );
+    assert!(r2["config"].is_null(), "{r2}");
+    let want1: BTreeMap<String, (String, Option<String>)> = [
+        ("repo1/big.py", st("skipped", Some("too-large"))),
+        ("repo1/classic.py", st("fixed", None)),
+        ("repo1/dirty.py", st("skipped", Some("dirty"))),
+        ("repo1/generated/gen.py", st("skipped", Some("excluded"))),
+        ("repo1/locked.py", st("skipped", Some("permission"))),
+        ("repo1/plain.py", st("unchanged", None)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(statuses(r1), want1, "{r1}");
+    let want2: BTreeMap<String, (String, Option<String>)> = [
+        ("repo2/broken.py", st("skipped", Some("syntax-error"))),
+        ("repo2/lambda.py", st("fixed", None)),
+        ("repo2/latin.py", st("skipped", Some("encoding"))),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(statuses(r2), want2, "{r2}");
+    assert_eq!(missing["files"], Value::Array(vec![]));
+    let errors = missing["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{missing}");
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("No such file"));
+
+    // Per-root counts.
+    let c = &r1["counts"];
+    assert_eq!(c["files"], 6, "{c}");
+    assert_eq!(c["fixed"], 1, "{c}");
+    assert_eq!(c["unchanged"], 1, "{c}");
+    assert_eq!(c["skipped"], 4, "{c}");
+    assert_eq!(c["error"], 0, "{c}");
+    assert_eq!(c["files_scanned"], 5, "excluded files are not read: {c}");
+    assert_eq!(c["fixes"], 1, "{c}");
+    assert_eq!(
+        c["skipped_by_reason"],
+        serde_json::json!({"dirty": 1, "excluded": 1, "permission": 1, "too-large": 1})
+    );
+    assert_eq!(r2["counts"]["fixed"], 1);
+    assert_eq!(r2["counts"]["skipped"], 2);
+
+    // A message for every skipped file, and what was written.
+    for f in r1["files"].as_array().unwrap() {
+        let skipped = f["status"] == "skipped" && f["reason"] != "excluded";
+        assert_eq!(f["message"].is_string(), skipped, "{f}");
+        assert_eq!(f["written"], f["status"] == "fixed", "{f}");
+    }
+
+    // The findings are the objects --output-format json printed on stdout, in order.
+    let from_report: Vec<Value> = roots
+        .iter()
+        .flat_map(|r| r["files"].as_array().unwrap().iter())
+        .flat_map(|f| f["findings"].as_array().unwrap().iter().cloned())
+        .collect();
+    assert_eq!(from_report, json(&o.stdout));
+    assert!(!from_report.is_empty());
+    assert_classic_fixed(&d.join("repo1"), "classic.py");
+}
+
+#[test]
+fn report_in_a_dry_run_says_would_fix_and_leaves_stdout_alone() {
+    let dir = tmp();
+    let d = dir.path();
+    repo(d, "repo", &[("classic.py", CLASSIC), ("plain.py", PLAIN)]);
+    let plain = pf(d, &["repo"]);
+    let o = pf(d, &["--report", "r.json", "repo"]);
+    assert_eq!(o.code, 0, "{o:#?}");
+    assert_eq!(
+        o.stdout, plain.stdout,
+        "stdout is what it is without --report"
+    );
+    let report = report_of(d, "r.json");
+    assert_eq!(report["mode"], "dry-run");
+    let root = &report["roots"][0];
+    assert_eq!(
+        statuses(root)["repo/classic.py"],
+        st("would-fix", None),
+        "{root}"
+    );
+    assert_eq!(statuses(root)["repo/plain.py"], st("unchanged", None));
+    assert_eq!(root["counts"]["would-fix"], 1);
+    assert_eq!(read(&d.join("repo"), "classic.py"), CLASSIC);
+    // --check does not plan fixes, yet a fixable file would be fixed.
+    let o = pf(d, &["--check", "--report", "r.json", "repo"]);
+    assert_eq!(o.code, 1, "{o:#?}");
+    let report = report_of(d, "r.json");
+    assert_eq!(
+        statuses(&report["roots"][0])["repo/classic.py"],
+        st("would-fix", None)
+    );
+    assert_eq!(report["exit_code"], 1);
+}
+
+#[test]
+fn patch_dir_writes_one_patch_per_repository_that_git_apply_accepts() {
+    let dir = tmp();
+    let d = dir.path();
+    let a = repo(
+        d,
+        "repos/alpha",
+        &[
+            ("classic.py", CLASSIC),
+            ("pkg/with space.py", LAMBDA),
+            ("plain.py", PLAIN),
+        ],
+    );
+    let b = repo(
+        d,
+        "repos/beta",
+        &[("src/mixed.py", MIXED), ("docs.py", PLAIN)],
+    );
+    repo(d, "repos/clean", &[("plain.py", PLAIN)]);
+    // beta is given as a subfolder: its patch still names files from beta's root.
+    let o = pf(
+        d,
+        &[
+            "--patch-dir",
+            "patches",
+            "repos/alpha",
+            "repos/beta/src",
+            "repos/clean",
+        ],
+    );
+    assert_eq!(o.code, 0, "{o:#?}");
+    let mut names: Vec<String> = std::fs::read_dir(d.join("patches"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec!["alpha.patch", "src.patch"],
+        "no patch for clean"
+    );
+    let alpha = read(d, "patches/alpha.patch");
+    assert!(
+        alpha.contains("--- a/classic.py\n+++ b/classic.py\n"),
+        "{alpha}"
+    );
+    assert!(alpha.contains("a/pkg/with space.py"), "{alpha}");
+    let beta = read(d, "patches/src.patch");
+    assert!(beta.contains("--- a/src/mixed.py\n"), "{beta}");
+    // The dry run changed nothing; the patches give exactly what --write writes.
+    assert_eq!(read(&a, "classic.py"), CLASSIC);
+    for (repo_dir, patch) in [(&a, "alpha.patch"), (&b, "src.patch")] {
+        let patch = canonical(&d.join("patches").join(patch));
+        git(repo_dir, &["apply", "--check", patch.to_str().unwrap()]);
+        git(repo_dir, &["apply", patch.to_str().unwrap()]);
+    }
+    let applied: Vec<String> = [
+        (&a, "classic.py"),
+        (&a, "pkg/with space.py"),
+        (&b, "src/mixed.py"),
+    ]
+    .iter()
+    .map(|(r, f)| read(r, f))
+    .collect();
+    for r in [&a, &b] {
+        git(r, &["checkout", "-q", "--", "."]);
+    }
+    let o = pf(d, &["--write", "repos/alpha", "repos/beta/src"]);
+    assert_eq!(o.code, 0, "{o:#?}");
+    let written: Vec<String> = [
+        (&a, "classic.py"),
+        (&a, "pkg/with space.py"),
+        (&b, "src/mixed.py"),
+    ]
+    .iter()
+    .map(|(r, f)| read(r, f))
+    .collect();
+    assert_eq!(applied, written);
+    assert_ne!(written[0], CLASSIC);
+}
+
+#[test]
+fn patch_dir_names_repositories_apart() {
+    let dir = tmp();
+    let d = dir.path();
+    repo(d, "a/app", &[("classic.py", CLASSIC)]);
+    repo(d, "b/app", &[("lambda.py", LAMBDA)]);
+    let o = pf(
+        d,
+        &["--patch-dir", "p", "--report", "r.json", "a/app", "b/app"],
+    );
+    assert_eq!(o.code, 0, "{o:#?}");
+    assert!(read(d, "p/app.patch").contains("a/classic.py"));
+    assert!(read(d, "p/app-2.patch").contains("a/lambda.py"));
+    let report = report_of(d, "r.json");
+    assert!(report["roots"][1]["repository"]["patch"]
+        .as_str()
+        .is_some_and(|p| p.ends_with("app-2.patch")));
+}
+
+/// A repository with a fixable file, a staged change and an unstaged change to other files,
+/// and an untracked file.
+fn busy_repo(d: &Path, name: &str) -> PathBuf {
+    let r = repo(
+        d,
+        name,
+        &[
+            ("classic.py", CLASSIC),
+            ("pkg/lambda.py", LAMBDA),
+            ("closure.py", CLOSURE),
+            ("notes.txt", "one\n"),
+            ("todo.txt", "a\n"),
+        ],
+    );
+    write(&r, "notes.txt", "one\ntwo (staged)\n");
+    git(&r, &["add", "notes.txt"]);
+    write(&r, "todo.txt", "a\nb (not staged)\n");
+    write(&r, "scratch.txt", "untracked\n");
+    r
+}
+
+#[test]
+fn commit_commits_exactly_the_written_files() {
+    let dir = tmp();
+    let d = dir.path();
+    let r = busy_repo(d, "repo");
+    let head = git_out(&r, &["rev-parse", "HEAD"]);
+    let o = pf(
+        d,
+        &[
+            "--write",
+            "--commit",
+            "Make pool callables picklable",
+            "--report",
+            "r.json",
+            "repo",
+        ],
+    );
+    assert_eq!(o.code, 0, "{o:#?}");
+    assert_eq!(
+        git_out(&r, &["rev-parse", "HEAD~1"]),
+        head,
+        "one new commit"
+    );
+    let files = git_out(&r, &["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(files, "classic.py\npkg/lambda.py", "{o:#?}");
+    let message = git_out(&r, &["log", "-1", "--format=%B"]);
+    assert!(
+        message.starts_with("Make pool callables picklable\n\n"),
+        "{message}"
+    );
+    assert!(message.contains("- classic.py:14: PF001 "), "{message}");
+    assert!(message.contains("- pkg/lambda.py:6: PF002 "), "{message}");
+    assert!(
+        !message.contains("closure.py"),
+        "unsafe, not applied: {message}"
+    );
+    // Everything else is as it was: staged, unstaged, untracked; the fixed files are clean.
+    let status = git_out(&r, &["status", "--porcelain=v1"]);
+    assert_eq!(
+        status, "M  notes.txt\n M todo.txt\n?? scratch.txt",
+        "{status}"
+    );
+    assert_eq!(
+        git_out(&r, &["show", "HEAD:classic.py"]),
+        read(&r, "classic.py").trim_end()
+    );
+    assert_classic_fixed(&r, "classic.py");
+    assert_eq!(
+        git_out(&r, &["symbolic-ref", "--short", "HEAD"]),
+        git_out(&r, &["branch", "--show-current"])
+    );
+    let report = report_of(d, "r.json");
+    let commit = &report["roots"][0]["repository"]["commit"];
+    assert_eq!(commit["sha"], git_out(&r, &["rev-parse", "HEAD"]).as_str());
+    assert_eq!(
+        commit["files"],
+        serde_json::json!(["classic.py", "pkg/lambda.py"])
+    );
+
+    // The second pass (unsafe fixes) needs no --allow-dirty: the first one was committed.
+    let o = pf(
+        d,
+        &[
+            "--write",
+            "--unsafe-fixes",
+            "--commit",
+            "Unsafe fixes",
+            "repo",
+        ],
+    );
+    assert_eq!(o.code, 0, "{o:#?}");
+    assert_closure_fixed(&r, "closure.py");
+    assert_eq!(
+        git_out(&r, &["show", "--name-only", "--format=", "HEAD"]),
+        "closure.py"
+    );
+    let status = git_out(&r, &["status", "--porcelain=v1"]);
+    assert_eq!(
+        status, "M  notes.txt\n M todo.txt\n?? scratch.txt",
+        "{status}"
+    );
+    // Nothing left to fix: no empty commit.
+    let before = git_out(&r, &["rev-parse", "HEAD"]);
+    let o = pf(
+        d,
+        &["--write", "--unsafe-fixes", "--commit", "Again", "repo"],
+    );
+    assert_eq!(o.code, 0, "{o:#?}");
+    assert_eq!(git_out(&r, &["rev-parse", "HEAD"]), before);
+}
+
+#[test]
+fn commit_on_a_new_branch_leaves_the_current_branch_alone() {
+    let dir = tmp();
+    let d = dir.path();
+    let r = busy_repo(d, "repo");
+    let branch = git_out(&r, &["branch", "--show-current"]);
+    let head = git_out(&r, &["rev-parse", "HEAD"]);
+    let o = pf(
+        d,
+        &[
+            "--write",
+            "--commit",
+            "picklefix",
+            "--branch",
+            "picklefix/migrate",
+            "repo",
+        ],
+    );
+    assert_eq!(o.code, 0, "{o:#?}");
+    assert_eq!(
+        git_out(&r, &["branch", "--show-current"]),
+        "picklefix/migrate"
+    );
+    assert_eq!(
+        git_out(&r, &["rev-parse", &branch]),
+        head,
+        "{branch} did not move"
+    );
+    assert_eq!(git_out(&r, &["rev-parse", "picklefix/migrate~1"]), head);
+    let status = git_out(&r, &["status", "--porcelain=v1"]);
+    assert_eq!(
+        status, "M  notes.txt\n M todo.txt\n?? scratch.txt",
+        "{status}"
+    );
+
+    // The branch exists now: a second run refuses the repository before writing anything.
+    git(&r, &["checkout", "-q", &branch]);
+    let o = pf(
+        d,
+        &[
+            "--write",
+            "--unsafe-fixes",
+            "--commit",
+            "x",
+            "--branch",
+            "picklefix/migrate",
+            "repo",
+        ],
+    );
+    assert_eq!(o.code, 2, "{o:#?}");
+    assert!(o.stderr.contains("exists already"), "{}", o.stderr);
+    assert_eq!(read(&r, "closure.py"), CLOSURE);
+}
+
+#[test]
+fn commit_refuses_a_repository_in_the_middle_of_a_merge() {
+    let dir = tmp();
+    let d = dir.path();
+    let r = repo(
+        d,
+        "merging",
+        &[("classic.py", CLASSIC), ("x.txt", "base\n")],
+    );
+    let main = git_out(&r, &["branch", "--show-current"]);
+    git(&r, &["checkout", "-q", "-b", "other"]);
+    write(&r, "x.txt", "other\n");
+    git(&r, &["commit", "-q", "-am", "other"]);
+    git(&r, &["checkout", "-q", &main]);
+    write(&r, "x.txt", "main\n");
+    git(&r, &["commit", "-q", "-am", "main"]);
+    let merge = std::process::Command::new("git")
+        .current_dir(&r)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "merge",
+            "-q",
+            "other",
+        ])
+        .output()
+        .unwrap();
+    assert!(!merge.status.success(), "a conflict");
+    let ok = repo(d, "ok", &[("classic.py", CLASSIC)]);
+    let head = git_out(&r, &["rev-parse", "HEAD"]);
+    let o = pf(d, &["--write", "--commit", "fix", "merging", "ok"]);
+    assert_eq!(o.code, 2, "{o:#?}");
+    assert!(o.stderr.contains("middle of a merge"), "{}", o.stderr);
+    assert_eq!(read(&r, "classic.py"), CLASSIC, "nothing written there");
+    assert_eq!(git_out(&r, &["rev-parse", "HEAD"]), head);
+    assert_classic_fixed(&ok, "classic.py");
+    assert_eq!(
+        git_out(&ok, &["show", "--name-only", "--format=", "HEAD"]),
+        "classic.py"
+    );
+
+    // Mid-rebase too.
+    git(&r, &["merge", "--abort"]);
+    let rebase = std::process::Command::new("git")
+        .current_dir(&r)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "rebase",
+            "-q",
+            "other",
+        ])
+        .output()
+        .unwrap();
+    assert!(!rebase.status.success(), "a conflict");
+    let o = pf(d, &["--write", "--allow-dirty", "merging"]);
+    assert_eq!(o.code, 0, "--write alone still works: {o:#?}");
+    git(&r, &["checkout", "-q", "--", "classic.py"]);
+    let o = pf(d, &["--write", "--commit", "fix", "merging"]);
+    assert_eq!(o.code, 2, "{o:#?}");
+    assert!(o.stderr.contains("middle of a rebase"), "{}", o.stderr);
+}
+
+#[test]
+fn commit_needs_write_and_refuses_allow_dirty() {
+    let dir = tmp();
+    let d = dir.path();
+    repo(d, "repo", &[("classic.py", CLASSIC)]);
+    for args in [
+        &["--commit", "m", "repo"][..],
+        &["--write", "--allow-dirty", "--commit", "m", "repo"],
+        &["--write", "--branch", "b", "repo"],
+        &["--check", "--patch-dir", "p", "repo"],
+    ] {
+        let o = pf(d, args);
+        assert_eq!(o.code, 2, "{args:?}: {o:#?}");
+    }
+    assert_eq!(read(&d.join("repo"), "classic.py"), CLASSIC);
+}
+
+#[test]
+fn at_file_lists_one_root_per_line() {
+    let dir = tmp();
+    let d = dir.path();
+    repo(d, "repo1", &[("classic.py", CLASSIC)]);
+    repo(d, "repo 2", &[("lambda.py", LAMBDA)]);
+    repo(d, "repo3", &[("classic.py", CLASSIC)]);
+    write(d, "roots.txt", "# the fleet\nrepo1\n\n  repo 2\n# repo3\n");
+    let o = pf(d, &["--output-format", "json", "@roots.txt"]);
+    assert_eq!(
+        reported(&o),
+        pairs(&[("repo1/classic.py", "PF001"), ("repo 2/lambda.py", "PF002")])
+    );
+    let o = pf(d, &["--output-format", "json", "@roots.txt", "repo3"]);
+    assert_eq!(reported(&o).len(), 3);
+    let o = pf(d, &["@nope.txt"]);
+    assert_eq!(o.code, 2, "{o:#?}");
+    assert!(o.stderr.contains("@nope.txt"), "{}", o.stderr);
+}
+
+#[test]
+fn sarif_invocations_name_every_file_that_could_not_be_handled() {
+    let dir = tmp();
+    let d = dir.path();
+    let r = repo(d, "repo", &[("broken.py", BROKEN), ("classic.py", CLASSIC)]);
+    std::fs::write(r.join("binary.py"), b"ProcessPoolExecutor\0\xff").unwrap();
+    let o = pf(d, &["--output-format", "sarif", "repo", "missing"]);
+    assert_eq!(o.code, 2, "{o:#?}");
+    let sarif: Value = serde_json::from_str(&o.stdout).expect("valid JSON");
+    let runs = sarif["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert!(run["tool"]["driver"]["informationUri"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("https://")));
+    let invocations = run["invocations"].as_array().expect("invocations");
+    assert_eq!(invocations.len(), 1);
+    assert_eq!(invocations[0]["executionSuccessful"], false);
+    let notes = invocations[0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    let mut named: Vec<(String, String)> = notes
+        .iter()
+        .map(|n| {
+            let at = &n["locations"][0]["physicalLocation"]["artifactLocation"];
+            (
+                sarif_path(run, at, d),
+                n["descriptor"]["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    named.sort();
+    assert_eq!(
+        named,
+        pairs(&[
+            ("missing", "error"),
+            ("repo/binary.py", "encoding"),
+            ("repo/broken.py", "syntax-error")
+        ])
+    );
+    for n in notes {
+        assert!(
+            n["message"]["text"].as_str().is_some_and(|t| !t.is_empty()),
+            "{n}"
+        );
+    }
+    let bases = run["originalUriBaseIds"].as_object().unwrap();
+    assert_eq!(bases.len(), 2, "{bases:?}");
+    assert!(bases["ROOT0"]["uri"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("file:///") && u.ends_with("/repo/")));
+    let result = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(result["uri"], "classic.py");
+    assert_eq!(result["uriBaseId"], "ROOT0");
+
+    // A clean run is a successful one.
+    let o = pf(d, &["--output-format", "sarif", "repo/classic.py"]);
+    let sarif: Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"],
+        Value::Array(vec![])
+    );
 }

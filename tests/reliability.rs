@@ -1680,7 +1680,9 @@ fn survive(name: &str, text: &str, binary: bool) {
             } else {
                 "unchanged"
             },
-            file.error.as_deref().unwrap_or("no error")
+            file.error
+                .as_ref()
+                .map_or("no error", |e| e.message.as_str())
         );
     }
     let in_process = started.elapsed();

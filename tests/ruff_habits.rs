@@ -1173,7 +1173,7 @@ fn read_only_files_are_never_written() {
         write(d.path(), "rw.py", CLASSIC);
     }
     let o = pf(d.path(), &["--write", "--per-repository", "."]);
-    assert!(o.stdout.contains("1 read-only"), "{}", o.stdout);
+    assert!(o.stdout.contains("1 permission"), "{}", o.stdout);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,9 +4,10 @@ use std::io::Write;
 
 use serde_json::{json, Value};
 
+use crate::check::Finding;
 use crate::edit::Edit;
 use crate::source::row_col;
-use crate::Run;
+use crate::{FileResult, Run};
 
 pub(super) fn location(text: &str, offset: usize) -> Value {
     let (row, column) = row_col(text, offset);
@@ -23,32 +24,36 @@ fn edit_json(text: &str, e: &Edit) -> Value {
 
 /// One object per finding, in ruff's JSON shape plus `verdict` and `reason`.
 pub fn json_findings(run: &Run) -> Value {
-    let mut out = Vec::new();
-    for file in &run.files {
-        let text = file.source.as_ref().map_or("", |s| s.text.as_str());
-        for f in &file.findings {
-            let fix = f.fix.as_ref().map(|fix| {
-                json!({
-                    "applicability": fix.applicability.as_str(),
-                    "message": fix.message,
-                    "edits": fix.edits.iter().map(|e| edit_json(text, e)).collect::<Vec<_>>(),
-                })
-            });
-            out.push(json!({
-                "code": f.rule.code(),
-                "name": f.rule.name(),
-                "message": f.message,
-                "filename": file.path.display().to_string(),
-                "location": location(text, f.range.start),
-                "end_location": location(text, f.range.end),
-                "noqa_row": row_col(text, f.range.start).0,
-                "fix": fix,
-                "verdict": f.verdict.as_str(),
-                "reason": f.reason,
-            }));
-        }
-    }
+    let out = run
+        .files
+        .iter()
+        .flat_map(|file| file.findings.iter().map(move |f| finding_json(file, f)))
+        .collect();
     Value::Array(out)
+}
+
+/// The object of one finding of `file` (also the `findings` of `--report`).
+pub fn finding_json(file: &FileResult, f: &Finding) -> Value {
+    let text = file.source.as_ref().map_or("", |s| s.text.as_str());
+    let fix = f.fix.as_ref().map(|fix| {
+        json!({
+            "applicability": fix.applicability.as_str(),
+            "message": fix.message,
+            "edits": fix.edits.iter().map(|e| edit_json(text, e)).collect::<Vec<_>>(),
+        })
+    });
+    json!({
+        "code": f.rule.code(),
+        "name": f.rule.name(),
+        "message": f.message,
+        "filename": file.path.display().to_string(),
+        "location": location(text, f.range.start),
+        "end_location": location(text, f.range.end),
+        "noqa_row": row_col(text, f.range.start).0,
+        "fix": fix,
+        "verdict": f.verdict.as_str(),
+        "reason": f.reason,
+    })
 }
 
 pub fn write_json(out: &mut impl Write, run: &Run) -> std::io::Result<()> {

@@ -5,6 +5,7 @@ mod github;
 mod gitlab;
 mod json;
 mod junit;
+mod run_report;
 mod sarif;
 mod text;
 
@@ -13,10 +14,11 @@ use std::path::{Component, Path, PathBuf};
 
 pub use github::write_github;
 pub use gitlab::{gitlab, write_gitlab};
-pub use json::{json_findings, write_json};
+pub use json::{finding_json, json_findings, write_json};
 pub use junit::write_junit;
+pub use run_report::{run_report, REPORT_VERSION};
 pub use sarif::{sarif, write_sarif};
-pub use text::{diff, finding_line, write_concise, write_grouped};
+pub use text::{diff, diff_named, finding_line, write_concise, write_grouped};
 
 use crate::check::Finding;
 use crate::settings::{OutputFormat, Settings};

@@ -78,9 +78,14 @@ fn digits(n: usize) -> usize {
 /// relative to the current folder: it applies with `git apply` and `patch -p1`. A BOM is
 /// part of the first line on both sides, as it is in the file.
 pub fn diff(file: &FileResult, style: &Style) -> Option<String> {
+    diff_named(file, &display_path(&file.path), style)
+}
+
+/// `diff` with the file named `name` in the headers (`--patch-dir`: relative to its
+/// repository).
+pub fn diff_named(file: &FileResult, name: &str, style: &Style) -> Option<String> {
     let source = file.source.as_ref()?;
     let fixed = file.fixed.as_ref()?;
-    let name = display_path(&file.path);
     let bom = if source.bom { "\u{feff}" } else { "" };
     let old = format!("{bom}{}", source.text);
     let new = format!("{bom}{fixed}");

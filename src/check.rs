@@ -137,7 +137,7 @@ fn judge_site(module: &Module, site: &Site, project: &ProjectView) -> Option<Fin
         Ok(fix) => finding(rule, message, Some(fix), verdict, None),
         Err(reason) => finding(rule, message, None, Verdict::Refused, Some(reason)),
     };
-    Some(match callable {
+    let finding = match callable {
         Callable::BoundMethod {
             class,
             method,
@@ -227,7 +227,31 @@ fn judge_site(module: &Module, site: &Site, project: &ProjectView) -> Option<Fin
             planned(Rule::MainGuardFunction, message, plan, Verdict::Liftable)
         }
         Callable::Fine | Callable::Unknown => return None,
-    })
+    };
+    Some(with_instance_notes(finding, module, site, project))
+}
+
+/// A bound method left in place keeps pickling its instance: say what travels, what fails
+/// and which writes are lost (see `instance`).
+fn with_instance_notes(
+    mut finding: Finding,
+    module: &Module,
+    site: &Site,
+    project: &ProjectView,
+) -> Finding {
+    if finding.rule != Rule::BoundMethod || finding.fix.is_some() {
+        return finding;
+    }
+    let (class, method) = match classify(module, site.callable, site.scope, 0) {
+        Callable::BoundMethod { class, method, .. }
+        | Callable::InheritedMethod { class, method } => (class, method),
+        _ => return finding,
+    };
+    for note in crate::instance::bound_method_notes(module, project, class, &method, site) {
+        finding.message.push_str("; ");
+        finding.message.push_str(&note);
+    }
+    finding
 }
 
 /// A suppression comment on the line of `at` (see `suppress` for the syntax). Only real

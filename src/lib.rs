@@ -15,6 +15,7 @@ pub mod facts;
 pub mod git;
 pub mod hierarchy;
 pub mod index;
+pub mod instance;
 pub mod judge;
 pub mod matcher;
 pub mod noqa;
@@ -32,6 +33,7 @@ pub mod settings;
 pub mod source;
 pub mod strict;
 pub mod suppress;
+pub mod unpicklable;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -5,6 +5,7 @@
 //! `rewrite` (plan `Fix`es) → `edit`/`apply` (apply, verify, write) → `render`/`report`.
 
 pub mod apply;
+pub mod arguments;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -21,6 +22,7 @@ pub mod matcher;
 pub mod noqa;
 pub mod output;
 pub mod parse;
+pub mod process_subclass;
 pub mod progress;
 pub mod project;
 pub mod render;

@@ -222,8 +222,14 @@ fn bound_more_than_once(module: &Module, scope: ScopeId, name: &str) -> bool {
 
 fn constructed(module: &Module, call: Node, scope: ScopeId) -> Option<Unpicklable> {
     let callee = call.child_by_field_name("function")?;
-    let q = module.qualname(callee, scope)?;
     let what = format!("{}()", module.text(callee));
+    let Some(q) = module.qualname(callee, scope) else {
+        // A function or method of this module.
+        return generator_call(module, callee, scope).map(|name| Unpicklable {
+            what,
+            ..generator(name)
+        });
+    };
     let found = |exception: &str| Unpicklable {
         what: what.clone(),
         exception: exception.to_string(),

@@ -100,11 +100,7 @@ fn attr_facts(module: &Module, c: &crate::resolve::Class) -> Vec<AttrFact> {
                 Some((i, _)) => format!("{}…", &text[..i]),
                 None => text,
             };
-            let scope = module
-                .identifiers
-                .iter()
-                .find(|(n, _)| n.start_byte() >= a.target.start_byte())
-                .map_or(method.scope, |(_, s)| *s);
+            let scope = method.scope;
             out.push(AttrFact {
                 name: name.clone(),
                 line: a.target.start_position().row + 1,

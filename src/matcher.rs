@@ -404,6 +404,9 @@ pub fn find_process_subclasses<'t>(
         let Some(name) = c.node.child_by_field_name("name") else {
             continue;
         };
+        if c.node.child_by_field_name("superclasses").is_none() {
+            continue;
+        }
         // `class Worker(ctx.Process)`: the context says how it starts.
         let context = c
             .node

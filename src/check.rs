@@ -6,7 +6,7 @@ use crate::edit::{apply_fixes, Applicability, Fix};
 use crate::facts::FileFacts;
 use crate::hierarchy::{AnalysisScope, ProjectView};
 use crate::judge::{classify, judge_method, main_guard_only_name, Callable, MethodVerdict};
-use crate::matcher::{find_sites, Channel, Site};
+use crate::matcher::{find_argument_sites, find_process_subclasses, find_sites, Channel, Site};
 use crate::parse::{error_count, first_error, parse};
 use crate::resolve::{Module, StartMethod};
 use crate::rewrite::hoist::hoist;
@@ -71,14 +71,21 @@ pub fn analyze(
     );
     let project = ProjectView::new(&scope.index, &scope.path, facts);
     module.external = scope.external_names(&project);
-    let mut findings = Vec::new();
+    let mut found = Vec::new();
     for site in find_sites(&module) {
-        if let Some(f) = judge_site(&module, &site, &project) {
-            if settings.rules.contains(&f.rule) && !suppressed(&module, f.range.start, f.rule) {
-                findings.push(f);
-            }
-        }
+        found.extend(judge_site(&module, &site, &project));
     }
+    for class in find_process_subclasses(&module, &project) {
+        found.extend(crate::process_subclass::judge(&module, &class, &project));
+    }
+    for site in find_argument_sites(&module) {
+        found.extend(crate::arguments::judge(&module, &site));
+    }
+    found.sort_by_key(|f| f.range.start);
+    let findings = found
+        .into_iter()
+        .filter(|f| settings.rules.contains(&f.rule) && !suppressed(&module, f.range.start, f.rule))
+        .collect();
     Ok(findings)
 }
 
@@ -137,7 +144,7 @@ fn judge_site(module: &Module, site: &Site, project: &ProjectView) -> Option<Fin
         Ok(fix) => finding(rule, message, Some(fix), verdict, None),
         Err(reason) => finding(rule, message, None, Verdict::Refused, Some(reason)),
     };
-    Some(match callable {
+    let finding = match callable {
         Callable::BoundMethod {
             class,
             method,
@@ -227,7 +234,31 @@ fn judge_site(module: &Module, site: &Site, project: &ProjectView) -> Option<Fin
             planned(Rule::MainGuardFunction, message, plan, Verdict::Liftable)
         }
         Callable::Fine | Callable::Unknown => return None,
-    })
+    };
+    Some(with_instance_notes(finding, module, site, project))
+}
+
+/// A bound method left in place keeps pickling its instance: say what travels, what fails
+/// and which writes are lost (see `instance`).
+fn with_instance_notes(
+    mut finding: Finding,
+    module: &Module,
+    site: &Site,
+    project: &ProjectView,
+) -> Finding {
+    if finding.rule != Rule::BoundMethod || finding.fix.is_some() {
+        return finding;
+    }
+    let (class, method) = match classify(module, site.callable, site.scope, 0) {
+        Callable::BoundMethod { class, method, .. }
+        | Callable::InheritedMethod { class, method } => (class, method),
+        _ => return finding,
+    };
+    for note in crate::instance::bound_method_notes(module, project, class, &method, site) {
+        finding.message.push_str("; ");
+        finding.message.push_str(&note);
+    }
+    finding
 }
 
 /// A suppression comment on the line of `at` (see `suppress` for the syntax). Only real

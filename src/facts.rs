@@ -44,6 +44,21 @@ pub struct ClassFacts {
     pub decorators: Vec<String>,
     /// Every name bound directly in the class body (defs, assignments, imports…).
     pub defines: HashSet<String>,
+    /// `self.x = …` in the class's methods, in source order.
+    pub attrs: Vec<AttrFact>,
+}
+
+/// One `self.x = value` in a method: what instance analysis needs to know of it.
+#[derive(Debug, Clone)]
+pub struct AttrFact {
+    pub name: String,
+    pub line: usize,
+    /// The method that assigns it.
+    pub method: String,
+    /// The assignment as written (one line, shortened).
+    pub text: String,
+    /// The value is known not to pickle.
+    pub problem: Option<crate::unpicklable::Unpicklable>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +76,44 @@ pub struct FileFacts {
     /// Modules this one star-imports (absolute dotted names).
     pub star_imports: Vec<String>,
     pub has_all: bool,
+}
+
+/// The class's `self.x = …` assignments, with what the table says of each value.
+fn attr_facts(module: &Module, c: &crate::resolve::Class) -> Vec<AttrFact> {
+    let mut out = Vec::new();
+    for (name, assigns) in &c.self_attrs {
+        for a in assigns {
+            let Some(method) = c
+                .methods
+                .iter()
+                .find(|m| m.def.byte_range().contains(&a.target.start_byte()))
+            else {
+                continue;
+            };
+            let statement = a.target.parent().unwrap_or(a.target);
+            let text: String = module
+                .text(statement)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let text = match text.char_indices().nth(80) {
+                Some((i, _)) => format!("{}…", &text[..i]),
+                None => text,
+            };
+            let scope = method.scope;
+            out.push(AttrFact {
+                name: name.clone(),
+                line: a.target.start_position().row + 1,
+                method: method.name.clone(),
+                text,
+                problem: a
+                    .value
+                    .and_then(|v| crate::unpicklable::unpicklable(module, v, scope)),
+            });
+        }
+    }
+    out.sort_by_key(|a| a.line);
+    out
 }
 
 impl FileFacts {
@@ -131,6 +184,7 @@ impl FileFacts {
                 keywords,
                 decorators,
                 defines,
+                attrs: attr_facts(module, c),
             });
         }
         let mut imports = HashMap::new();

@@ -5,6 +5,7 @@
 //! `rewrite` (plan `Fix`es) → `edit`/`apply` (apply, verify, write) → `render`/`report`.
 
 pub mod apply;
+pub mod arguments;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -16,12 +17,14 @@ pub mod facts;
 pub mod git;
 pub mod hierarchy;
 pub mod index;
+pub mod instance;
 pub mod judge;
 pub mod matcher;
 pub mod noqa;
 pub mod outcome;
 pub mod output;
 pub mod parse;
+pub mod process_subclass;
 pub mod progress;
 pub mod project;
 pub mod render;
@@ -34,6 +37,7 @@ pub mod settings;
 pub mod source;
 pub mod strict;
 pub mod suppress;
+pub mod unpicklable;
 
 use std::path::PathBuf;
 use std::sync::Arc;

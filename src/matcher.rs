@@ -193,3 +193,259 @@ fn match_call<'t>(module: &Module<'t>, call: Node<'t>, scope: ScopeId) -> Option
         _ => None,
     }
 }
+
+/// How the values of a data argument are laid out in its expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// The expression is the value (`submit(fn, value)`).
+    Value,
+    /// A tuple of values (`args=`, `initargs=`).
+    Tuple,
+    /// A dict whose values are pickled (`kwargs=`, `kwds=`).
+    Dict,
+    /// An iterable whose items are pickled (`map`).
+    Items,
+    /// An iterable of argument tuples (`starmap`).
+    ItemsOfTuples,
+}
+
+/// A value handed to a process pool as data, not as the callable.
+#[derive(Debug, Clone)]
+pub struct ArgSite<'t> {
+    pub call: Node<'t>,
+    pub expr: Node<'t>,
+    pub shape: Shape,
+    pub scope: ScopeId,
+    pub api: String,
+    pub channel: Channel,
+    pub start: StartMethod,
+}
+
+/// The data arguments of every process-pool call (thread pools and receivers of unknown
+/// kind have none).
+pub fn find_argument_sites<'t>(module: &Module<'t>) -> Vec<ArgSite<'t>> {
+    let mut out = Vec::new();
+    for &(call, scope) in &module.calls {
+        argument_sites(module, call, scope, &mut out);
+    }
+    out.sort_by_key(|s| s.expr.start_byte());
+    out
+}
+
+fn argument_sites<'t>(
+    module: &Module<'t>,
+    call: Node<'t>,
+    scope: ScopeId,
+    out: &mut Vec<ArgSite<'t>>,
+) {
+    let Some(callee) = call.child_by_field_name("function").map(strip_parens) else {
+        return;
+    };
+    let args = call_args(call, module.src);
+    let mut push = |expr: Option<Node<'t>>, shape, api: &str, channel, start| {
+        if let Some(expr) = expr {
+            out.push(ArgSite {
+                call,
+                expr,
+                shape,
+                scope,
+                api: api.to_string(),
+                channel,
+                start,
+            });
+        }
+    };
+    let constructor = module.qualname(callee, scope);
+    let context =
+        match callee.kind() {
+            "attribute" => callee.child_by_field_name("object").and_then(|o| {
+                match module.pool_kind(o, scope, 0) {
+                    PoolKind::Context(s) => Some(s),
+                    _ => None,
+                }
+            }),
+            _ => None,
+        };
+    let method = callee
+        .child_by_field_name("attribute")
+        .map(|a| module.text(a));
+    let start_of_pool = || match module.pool_kind(call, scope, 0) {
+        PoolKind::ProcessExecutor(s) | PoolKind::ProcessPool(s) => Some(s),
+        _ => None,
+    };
+    let is = |names: &[&str]| constructor.as_deref().is_some_and(|q| names.contains(&q));
+    let start_up = Channel::StartUp;
+    if is(&["multiprocessing.Process", "multiprocessing.context.Process"])
+        || (context.is_some() && method == Some("Process"))
+    {
+        let start = context.unwrap_or(module.default_start);
+        let api = "Process(args=…)";
+        push(
+            args.get(Some(3), "args"),
+            Shape::Tuple,
+            api,
+            start_up,
+            start,
+        );
+        let api = "Process(kwargs=…)";
+        push(
+            args.get(Some(4), "kwargs"),
+            Shape::Dict,
+            api,
+            start_up,
+            start,
+        );
+        return;
+    }
+    if is(&["multiprocessing.Pool", "multiprocessing.pool.Pool"])
+        || (context.is_some() && method == Some("Pool"))
+    {
+        if let Some(start) = start_of_pool() {
+            let api = "Pool(initargs=…)";
+            push(
+                args.get(Some(2), "initargs"),
+                Shape::Tuple,
+                api,
+                start_up,
+                start,
+            );
+        }
+        return;
+    }
+    if is(&[
+        "concurrent.futures.ProcessPoolExecutor",
+        "concurrent.futures.process.ProcessPoolExecutor",
+    ]) {
+        if let Some(start) = start_of_pool() {
+            let api = "ProcessPoolExecutor(initargs=…)";
+            push(
+                args.get(Some(3), "initargs"),
+                Shape::Tuple,
+                api,
+                start_up,
+                start,
+            );
+        }
+        return;
+    }
+    let (Some(method), Some(receiver)) = (method, callee.child_by_field_name("object")) else {
+        return;
+    };
+    let task = Channel::Task;
+    if method == "run_in_executor" {
+        let Some(executor) = args.get(Some(0), "executor") else {
+            return;
+        };
+        if let PoolKind::ProcessExecutor(s) | PoolKind::ProcessPool(s) =
+            module.pool_kind(executor, scope, 0)
+        {
+            for &a in args.positional.iter().skip(2) {
+                push(Some(a), Shape::Value, "loop.run_in_executor", task, s);
+            }
+        }
+        return;
+    }
+    match module.pool_kind(receiver, scope, 0) {
+        PoolKind::ProcessExecutor(s) if method == "submit" => {
+            let api = "ProcessPoolExecutor.submit";
+            for &a in args.positional.iter().skip(1) {
+                push(Some(a), Shape::Value, api, task, s);
+            }
+            for (_, v) in &args.keywords {
+                push(Some(*v), Shape::Value, api, task, s);
+            }
+        }
+        PoolKind::ProcessExecutor(s) if method == "map" => {
+            for &a in args.positional.iter().skip(1) {
+                push(Some(a), Shape::Items, "ProcessPoolExecutor.map", task, s);
+            }
+        }
+        PoolKind::ProcessPool(s) if POOL_METHODS.contains(&method) => {
+            let api = format!("Pool.{method}");
+            match method {
+                "apply" | "apply_async" => {
+                    push(args.get(Some(1), "args"), Shape::Tuple, &api, task, s);
+                    push(args.get(Some(2), "kwds"), Shape::Dict, &api, task, s);
+                }
+                "starmap" | "starmap_async" => {
+                    let items = args.get(Some(1), "iterable");
+                    push(items, Shape::ItemsOfTuples, &api, task, s);
+                }
+                _ => push(args.get(Some(1), "iterable"), Shape::Items, &api, task, s),
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A class of this module that derives from `multiprocessing.Process`.
+#[derive(Debug, Clone)]
+pub struct ProcessClass<'t> {
+    pub class: crate::resolve::ClassId,
+    /// The class's name, where the finding points.
+    pub name: Node<'t>,
+    pub start: StartMethod,
+}
+
+/// Classes whose linearisation reaches `multiprocessing.Process` (through project bases
+/// anywhere, resolved by the project view), or that derive from `ctx.Process` directly.
+pub fn find_process_subclasses<'t>(
+    module: &Module<'t>,
+    project: &crate::hierarchy::ProjectView,
+) -> Vec<ProcessClass<'t>> {
+    use crate::hierarchy::{ClassKey, ClassRef};
+    const PROCESS: &[&str] = &[
+        "multiprocessing.Process",
+        "multiprocessing.context.Process",
+        "multiprocessing.process.BaseProcess",
+    ];
+    let mut out = Vec::new();
+    for (id, c) in module.classes.iter().enumerate() {
+        let Some(name) = c.node.child_by_field_name("name") else {
+            continue;
+        };
+        if c.node.child_by_field_name("superclasses").is_none() {
+            continue;
+        }
+        // `class Worker(ctx.Process)`: the context says how it starts.
+        let context = c
+            .node
+            .child_by_field_name("superclasses")
+            .into_iter()
+            .flat_map(crate::parse::named_children)
+            .find_map(|b| {
+                let obj = b.child_by_field_name("object")?;
+                let attr = module.text(b.child_by_field_name("attribute")?);
+                match module.pool_kind(obj, c.parent_scope, 0) {
+                    PoolKind::Context(s) if attr == "Process" => Some(s),
+                    _ => None,
+                }
+            });
+        if let Some(start) = context {
+            out.push(ProcessClass {
+                class: id,
+                name,
+                start,
+            });
+            continue;
+        }
+        let key = ClassKey {
+            file: project.own_id,
+            class: id,
+        };
+        let Ok(mro) = project.mro(key) else {
+            continue;
+        };
+        let derives = mro
+            .iter()
+            .any(|r| matches!(r, ClassRef::External(q) if PROCESS.contains(&q.as_str())));
+        if derives {
+            out.push(ProcessClass {
+                class: id,
+                name,
+                start: module.default_start,
+            });
+        }
+    }
+    out
+}

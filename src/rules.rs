@@ -6,6 +6,8 @@ pub enum Rule {
     Lambda,
     LocalFunction,
     MainGuardFunction,
+    ProcessSubclass,
+    UnpicklableArgument,
     UnknownPool,
 }
 
@@ -14,6 +16,8 @@ pub const ALL: &[Rule] = &[
     Rule::Lambda,
     Rule::LocalFunction,
     Rule::MainGuardFunction,
+    Rule::ProcessSubclass,
+    Rule::UnpicklableArgument,
     Rule::UnknownPool,
 ];
 
@@ -24,6 +28,8 @@ impl Rule {
             Rule::Lambda => "PF002",
             Rule::LocalFunction => "PF003",
             Rule::MainGuardFunction => "PF004",
+            Rule::ProcessSubclass => "PF005",
+            Rule::UnpicklableArgument => "PF006",
             Rule::UnknownPool => "PF100",
         }
     }
@@ -34,6 +40,8 @@ impl Rule {
             Rule::Lambda => "lambda-to-process-pool",
             Rule::LocalFunction => "local-function-to-process-pool",
             Rule::MainGuardFunction => "main-guard-function-to-process-pool",
+            Rule::ProcessSubclass => "unpicklable-process-subclass",
+            Rule::UnpicklableArgument => "unpicklable-argument-to-process-pool",
             Rule::UnknownPool => "unknown-pool-receiver",
         }
     }
@@ -55,6 +63,8 @@ impl Rule {
             Rule::Lambda => PF002,
             Rule::LocalFunction => PF003,
             Rule::MainGuardFunction => PF004,
+            Rule::ProcessSubclass => PF005,
+            Rule::UnpicklableArgument => PF006,
             Rule::UnknownPool => PF100,
         }
     }
@@ -180,6 +190,95 @@ body never runs there and the function does not exist: the worker fails with
 Define the function above the guard, at module level.
 ";
 
+const PF005: &str = "\
+# PF005 unpicklable-process-subclass
+
+## What it does
+Finds subclasses of `multiprocessing.Process` (also of `ctx.Process` for a
+`get_context(...)` context) whose instances hold a value that cannot be pickled: an
+attribute assigned in `__init__` of the class or of a project base, whose value comes from
+a constructor in the table below (resolved through imports), a lambda, a local function or
+a generator. Report only: there is no automatic fix.
+
+## Why is this bad?
+Under the spawn and forkserver start methods (the default on macOS, Windows, and on Linux
+since Python 3.14) `start()` pickles the whole `Process` object, attributes included, to
+send it to the new process. It fails there with, for example, `TypeError: cannot pickle
+'select.epoll' object`, even though it worked under fork. multiprocessing's own locks,
+queues and shared values pickle at that moment and are fine. When the file pins the fork
+start method, nothing is pickled: the finding is PF100 (info) instead. A class that defines
+`__getstate__`, `__reduce__` or `__reduce_ex__` decides what pickles and is not reported.
+
+## Values that cannot be pickled (CPython 3.11)
+- `threading.Lock`, `Event`, `Semaphore`, `BoundedSemaphore`, `Barrier`, `Thread`, `Timer`,
+  `queue.Queue` (`LifoQueue`, `PriorityQueue`), `subprocess.Popen`,
+  `concurrent.futures.ProcessPoolExecutor`: `TypeError: cannot pickle '_thread.lock' object`
+- `threading.RLock`, `threading.Condition`, `logging.FileHandler`/`StreamHandler`:
+  `'_thread.RLock'`; `threading.local`: `'_thread._local'`
+- `queue.SimpleQueue`, `concurrent.futures.ThreadPoolExecutor`: `'_queue.SimpleQueue'`
+- `select.epoll`, `selectors.DefaultSelector`/`EpollSelector` (Linux): `'select.epoll'`;
+  `select.poll`, `selectors.PollSelector`: `'select.poll'`
+- `open()`/`io.open()` with a literal mode, `io.FileIO`, `tempfile.TemporaryFile`/
+  `NamedTemporaryFile`: `'_io.TextIOWrapper'`, `'_io.BufferedReader'`,
+  `'_io.BufferedWriter'`, `'_io.BufferedRandom'` or `'_io.FileIO'`
+- `sqlite3.connect`: `'sqlite3.Connection'`
+- `multiprocessing.Pool`, `pool.ThreadPool`, `dummy.Pool`, `ctx.Pool`: `NotImplementedError:
+  pool objects cannot be passed between processes or pickled`
+- generators (a generator expression, a call of a generator function of the module):
+  `'generator'`
+- lambdas and local functions: `AttributeError: Can't pickle local object
+  'C.__init__.<locals>.<lambda>'`
+- outside process start-up only: multiprocessing's `Queue`, `SimpleQueue`,
+  `JoinableQueue`, `Lock`, `RLock`, `Semaphore`, `BoundedSemaphore`, `Condition`, `Event`,
+  `Barrier`, `Value`, `Array`: `RuntimeError: Lock objects should only be shared between
+  processes through inheritance`
+Not listed because multiprocessing pickles them: sockets and `Pipe()` connections (their
+file descriptors are duplicated), `io.StringIO`/`BytesIO`, manager proxies.
+
+## Example
+    class Server(multiprocessing.Process):
+        def __init__(self):
+            super().__init__()
+            self.poller = select.epoll()
+
+## Use instead
+    class Server(multiprocessing.Process):
+        def run(self):
+            self.poller = select.epoll()   # made in the child
+";
+
+const PF006: &str = "\
+# PF006 unpicklable-argument-to-process-pool
+
+## What it does
+Finds values handed to a process pool as data that cannot be pickled (the table of PF005:
+locks, queues, files, selectors, connections, executors and pools, generators, lambdas and
+local functions): `args=`/`kwargs=` of `Process`, `initargs=` of `Pool` and
+`ProcessPoolExecutor`, the extra arguments of `submit` and `run_in_executor`, `args`/`kwds`
+of `apply`/`apply_async`, and the items of the iterables of `map`, `imap`,
+`imap_unordered`, `map_async`, `starmap` and `starmap_async` (a list, tuple or set
+display, or a comprehension). A name is followed to the value it is bound to. Report only.
+Thread pools are never reported.
+
+## Why is this bad?
+Every task's arguments are pickled under every start method; `Process` arguments and
+`initargs` are pickled under spawn and forkserver (the Linux default since Python 3.14).
+multiprocessing's own `Lock`, `Queue`, `Value`… pickle only while a process is started:
+passing one to `Process(args=…)` or `initargs=` is fine, passing it to `submit` or `map`
+fails with `RuntimeError: Lock objects should only be shared between processes through
+inheritance`. When the file pins fork, `Process` arguments and `initargs` are not pickled:
+the finding is PF100 (info) instead.
+
+## Example
+    lock = threading.Lock()
+    pool.apply_async(work, (item, lock))
+
+## Use instead
+    manager = multiprocessing.Manager()
+    lock = manager.Lock()
+    pool.apply_async(work, (item, lock))
+";
+
 const PF100: &str = "\
 # PF100 unknown-pool-receiver (info, off unless selected)
 
@@ -187,7 +286,8 @@ const PF100: &str = "\
 Reports a callable that would be a problem (bound method, lambda, local function) handed
 to something picklefix cannot identify as a process pool or thread pool (an executor
 injected from outside, an unannotated parameter), and Process targets and initializers in
-files that pin the fork start method, where they are not pickled.
+files that pin the fork start method, where they are not pickled; so are the `Process`
+subclasses (PF005) and the `Process` arguments and `initargs` (PF006) of such files.
 
 ## Why is this bad?
 It may be fine, or it may fail the day the receiver is a process pool or the start method

@@ -7,6 +7,7 @@
 pub mod apply;
 pub mod check;
 pub mod cli;
+pub mod codecs;
 pub mod config;
 pub mod discover;
 pub mod document;
@@ -38,7 +39,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use check::{analyze, fix_all, Finding};
+use check::{analyze, fix_all_in, Finding};
 use discover::{discover, io_message, Prefilter};
 use hierarchy::AnalysisScope;
 use index::ProjectIndex;
@@ -308,11 +309,17 @@ fn load(
     };
     let scan = index_as.map(|p| index::FileScan::of(p.to_path_buf(), &bytes));
     let keep = prefilter.may_match(&bytes);
+    // A skipped file is never decoded, yet one CPython cannot read must still be named.
+    let error = if keep {
+        None
+    } else {
+        source::readable(&bytes).err()
+    };
     (
         Loaded {
             candidate,
             bytes: keep.then_some(bytes),
-            error: None,
+            error,
         },
         scan,
     )
@@ -363,7 +370,10 @@ fn process(l: Loaded, settings: &Settings, scope: &AnalysisScope) -> FileResult 
         }
     };
     match analyze(&source.text, settings, scope) {
-        Ok(findings) => result.findings = findings,
+        Ok(mut findings) => {
+            check::refuse_unencodable(&mut findings, &source.codec);
+            result.findings = findings
+        }
         Err(e) => {
             result.error = Some(e);
             result.source = Some(source);
@@ -399,15 +409,27 @@ fn process(l: Loaded, settings: &Settings, scope: &AnalysisScope) -> FileResult 
             Err(e) => result.error = Some(e),
         }
     } else if settings.mode != Mode::Check || settings.show_diff {
-        let mut fixed = fix_all(&source.text, &result.findings, settings, scope);
+        let mut fixed = fix_all_in(
+            &source.text,
+            &result.findings,
+            settings,
+            scope,
+            &source.codec,
+        );
         if fixed.text != source.text {
-            if let Some(why) = strict::rejects(&fixed.text) {
+            let why = match source.encode(&fixed.text) {
+                Err(e) => Some(format!("{e}; nothing was changed")),
+                Ok(_) => strict::rejects(&fixed.text).map(|why| {
+                    format!(
+                        "the fixed text would not parse for CPython ({why}); nothing was changed"
+                    )
+                }),
+            };
+            if let Some(why) = why {
                 fixed = check::Fixed {
                     text: source.text.clone(),
                     fixes_applied: 0,
-                    rejected: Some(format!(
-                        "the fixed text would not parse for CPython ({why}); nothing was changed"
-                    )),
+                    rejected: Some(why),
                 };
             }
         }
@@ -427,8 +449,11 @@ fn write_back(f: &mut FileResult) {
     let (Some(source), Some(fixed)) = (&f.source, &f.fixed) else {
         return;
     };
-    let original = source.encode(&source.text);
-    match apply::write_atomic(&f.path, &original, &source.encode(fixed)) {
+    let encoded = source
+        .encode(&source.text)
+        .and_then(|original| Ok((original, source.encode(fixed)?)));
+    let result = encoded.and_then(|(original, new)| apply::write_atomic(&f.path, &original, &new));
+    match result {
         Ok(()) => f.written = true,
         Err(e) => f.error = Some(e),
     }

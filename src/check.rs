@@ -275,7 +275,9 @@ pub fn refuse_unencodable(findings: &mut [Finding], codec: &Codec) {
     }
 }
 
-/// Apply fixes pass after pass until nothing applicable is left (UTF-8 text).
+/// Apply fixes pass after pass until nothing applicable is left (UTF-8 text). Each pass
+/// applies every fix that overlaps no other (`apply_fixes`); the module is analysed again
+/// only when some fix had to wait.
 pub fn fix_all(
     original: &str,
     first: &[Finding],
@@ -326,6 +328,11 @@ pub fn fix_all_in(
         }
         applied_total += applied.iter().filter(|a| **a).count();
         current = next;
+        // Every fix went in: the findings are what the next pass would plan on, nothing
+        // waits, so there is no need to analyse the module again.
+        if applied.iter().all(|a| *a) {
+            break;
+        }
         findings = match analyze(&current, settings, scope) {
             Ok(mut f) => {
                 refuse_unencodable(&mut f, codec);

@@ -8,12 +8,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tree_sitter::Node;
 
 use crate::parse::{descendants, named_children, string_value, strip_parens};
 use crate::resolve::{Binding, BindingValue, Module, ScopeKind, MODULE_SCOPE};
-use crate::source::row_col;
 
 /// A base class expression, resolved as far as this module can.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -372,7 +372,13 @@ impl OccurrenceKind {
 }
 
 /// Every occurrence of `name` in `module`.
-pub fn occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
+pub fn occurrences(module: &Module, name: &str) -> Arc<Vec<Occurrence>> {
+    module
+        .index()
+        .occurrences(name, || compute_occurrences(module, name))
+}
+
+fn compute_occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
     let line = |n: Node| n.start_position().row + 1;
     let mut out = Vec::new();
     let class_name = |scope: usize| -> Option<String> {
@@ -385,7 +391,7 @@ pub fn occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
     for (scope_id, scope) in module.scopes.iter().enumerate() {
         for b in scope.bindings.iter().filter(|b| b.name == name) {
             binding_sites.insert(b.at);
-            let at_line = row_col(module.src, b.at).0;
+            let at_line = module.index().line_of(b.at);
             match (&b.value, class_name(scope_id)) {
                 (BindingValue::Function(_), class) => out.push(Occurrence {
                     line: at_line,
@@ -412,13 +418,7 @@ pub fn occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
             kind,
         });
     }
-    for &(attr, _) in &module.attributes {
-        let Some(a) = attr.child_by_field_name("attribute") else {
-            continue;
-        };
-        if module.text(a) != name {
-            continue;
-        }
+    for (attr, _) in module.attributes_named(name) {
         let kind = if is_store_target(attr) {
             OccurrenceKind::AttributeStore
         } else {

@@ -870,9 +870,9 @@ fn is_registering_decorator(module: &Module, callee: Node) -> bool {
 /// reroutes or leaves to the wrapper, or a name that means something else.
 fn own_occurrences_accounted(module: &Module, class: ClassId, name: &str) -> Result<(), String> {
     let class_name = &module.classes[class].name;
-    for o in crate::facts::occurrences(module, name) {
+    for o in crate::facts::occurrences(module, name).iter() {
         let line = o.line;
-        match o.kind {
+        match &o.kind {
             OccurrenceKind::AttributeStore => {
                 return Err(format!(
                     "`.{name}` is assigned or deleted at line {line}: an instance attribute could shadow the method"
@@ -883,12 +883,12 @@ fn own_occurrences_accounted(module: &Module, class: ClassId, name: &str) -> Res
                     "`setattr`/`delattr` names `{name}` at line {line}"
                 ))
             }
-            OccurrenceKind::ClassBodyBinding { class } if &class == class_name => {
+            OccurrenceKind::ClassBodyBinding { class } if class == class_name => {
                 return Err(format!(
                     "`{name}` is rebound in the body of `{class_name}` at line {line}"
                 ))
             }
-            OccurrenceKind::ClassBodyLoad { class } if &class == class_name => {
+            OccurrenceKind::ClassBodyLoad { class } if class == class_name => {
                 return Err(format!(
                     "the body of `{class_name}` uses `{name}` at line {line} (an alias or a table of methods)"
                 ))

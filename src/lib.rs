@@ -18,6 +18,7 @@ pub mod hierarchy;
 pub mod index;
 pub mod judge;
 pub mod matcher;
+pub mod module_index;
 pub mod noqa;
 pub mod output;
 pub mod parse;

@@ -473,7 +473,9 @@ pub fn class_uses(module: &Module, name: &str) -> Vec<ClassUse> {
         t == name || t.rsplit('.').next() == Some(name) && n.kind() == "attribute"
     };
     let mut out = Vec::new();
-    for &(call, _) in &module.calls {
+    // Only the calls that can name the class (`module_index`), not every call per class.
+    for i in module.index().calls_maybe_using(name) {
+        let (call, _) = module.calls[i];
         let Some(f) = call.child_by_field_name("function") else {
             continue;
         };
@@ -517,8 +519,8 @@ pub fn class_uses(module: &Module, name: &str) -> Vec<ClassUse> {
         }
     }
     let dotted = format!("{name}.");
-    if module.src.contains(&dotted) {
-        for &s in &module.strings {
+    {
+        for s in module.index().dotted_strings().iter().map(|&i| module.strings[i]) {
             let text = literal_text(module, s);
             if text.contains(&dotted) {
                 out.push(ClassUse::DottedString {

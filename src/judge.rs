@@ -930,13 +930,7 @@ fn class_uses_accounted(
     let c = &module.classes[class];
     // Methods whose bodies call a rerouted name through `self`.
     let mut hosts: HashSet<&str> = HashSet::new();
-    for &(attr, scope) in &module.attributes {
-        let Some(a) = attr.child_by_field_name("attribute") else {
-            continue;
-        };
-        if !names.iter().any(|n| n == module.text(a)) {
-            continue;
-        }
+    for (attr, scope) in names.iter().flat_map(|n| module.attributes_named(n)) {
         let on_self = attr.child_by_field_name("object").is_some_and(|o| {
             module
                 .method_context(scope)
@@ -1036,7 +1030,10 @@ fn dynamic_attribute_access(
             || module.cls_context(scope, t) == Some(class)
             || t == class_name
     };
-    for &(call, scope) in &module.calls {
+    let candidates = module
+        .index()
+        .calls_to(&["getattr", "hasattr", "setattr", "delattr", "vars"]);
+    for (call, scope) in candidates.into_iter().map(|i| module.calls[i]) {
         let Some(f) = call.child_by_field_name("function") else {
             continue;
         };

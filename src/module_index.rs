@@ -18,6 +18,15 @@ pub struct ModuleIndex {
     /// Indexes into `Module::attributes`, by attribute name.
     attributes: HashMap<String, Vec<usize>>,
     occurrences: Mutex<HashMap<String, Arc<Vec<Occurrence>>>>,
+    /// Indexes into `Module::calls` of `setattr`, `delattr`, `….object`, `….pickle` and
+    /// `type` calls: the only ones that can rebind a class's attributes.
+    rebinding_calls: Vec<usize>,
+    /// Indexes into `Module::calls` of `obj.m(…)`, by the last dotted part of `obj`.
+    calls_on: HashMap<String, Vec<usize>>,
+    /// Indexes into `Module::strings` of the literals whose text holds a `.`.
+    dotted_strings: Vec<usize>,
+    /// Indexes into `Module::calls` of calls to a bare name (`getattr(…)`), by that name.
+    calls_to: HashMap<String, Vec<usize>>,
 }
 
 impl ModuleIndex {
@@ -34,10 +43,46 @@ impl ModuleIndex {
                     .push(i);
             }
         }
+        let mut rebinding_calls = Vec::new();
+        let mut calls_on: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut calls_to: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (call, _)) in module.calls.iter().enumerate() {
+            let Some(f) = call.child_by_field_name("function") else {
+                continue;
+            };
+            let callee = module.text(f);
+            if f.kind() == "identifier" {
+                calls_to.entry(callee.to_string()).or_default().push(i);
+            }
+            if matches!(
+                callee.rsplit('.').next().unwrap_or(callee),
+                "setattr" | "delattr" | "object" | "pickle" | "type"
+            ) {
+                rebinding_calls.push(i);
+            }
+            if f.kind() == "attribute" {
+                if let Some(obj) = f.child_by_field_name("object") {
+                    let t = module.text(crate::parse::strip_parens(obj));
+                    let last = t.rsplit('.').next().unwrap_or(t);
+                    calls_on.entry(last.to_string()).or_default().push(i);
+                }
+            }
+        }
+        let dotted_strings = module
+            .strings
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| module.text(**s).contains('.'))
+            .map(|(i, _)| i)
+            .collect();
         ModuleIndex {
             line_starts,
             attributes,
             occurrences: Mutex::new(HashMap::new()),
+            rebinding_calls,
+            calls_on,
+            dotted_strings,
+            calls_to,
         }
     }
 
@@ -58,6 +103,30 @@ impl ModuleIndex {
         let found = Arc::new(compute());
         self.lock().insert(name.to_string(), Arc::clone(&found));
         found
+    }
+
+    /// The calls that can be a use of class `name` (`ClassUse`), in source order.
+    pub fn calls_maybe_using(&self, name: &str) -> Vec<usize> {
+        let mut calls = self.rebinding_calls.clone();
+        calls.extend(self.calls_on.get(name).into_iter().flatten());
+        calls.sort_unstable();
+        calls.dedup();
+        calls
+    }
+
+    /// Calls to any of the bare `names`, in source order.
+    pub fn calls_to(&self, names: &[&str]) -> Vec<usize> {
+        let mut calls: Vec<usize> = names
+            .iter()
+            .flat_map(|n| self.calls_to.get(*n).into_iter().flatten().copied())
+            .collect();
+        calls.sort_unstable();
+        calls
+    }
+
+    /// Indexes into `Module::strings` of the literals whose source text holds a `.`.
+    pub fn dotted_strings(&self) -> &[usize] {
+        &self.dotted_strings
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Vec<Occurrence>>>> {

@@ -383,11 +383,12 @@ impl Codec {
             .filter(|&&b| b == b'\n')
             .count()
             + 1;
-        let byte = body.get(at).map_or(String::new(), |b| format!(" 0x{b:02x}"));
-        format!(
-            "not valid {} (byte{byte} at line {line})",
-            self.python_name()
-        )
+        let byte = body.get(at).map_or(String::new(), |b| format!(", 0x{b:02x}"));
+        let name = match self.kind {
+            Kind::Utf8 => "UTF-8".to_string(),
+            _ => self.python_name(),
+        };
+        format!("not valid {name} (byte offset {at}) at line {line}{byte}")
     }
 
     /// The text of `body` (after the BOM), exactly as CPython decodes it.

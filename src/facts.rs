@@ -654,7 +654,7 @@ mod tests {
         let src = "class W:\n    def _m(self): pass\n    alias = _m\n    table = {'a': _m}\n    def __init__(self):\n        self._m = self._m\n        setattr(self, '_m', 1)\n        getattr(self, '_m')\nx = W()._m\ndel x._m\n";
         let tree = parse(src).unwrap();
         let module = Module::build(tree.root_node(), src);
-        let kinds: Vec<(usize, OccurrenceKind)> = occurrences(&module, "_m")
+        let kinds: Vec<(usize, OccurrenceKind)> = occurrences(&module, "_m").as_ref().clone()
             .into_iter()
             .map(|o| (o.line, o.kind))
             .collect();

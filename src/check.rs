@@ -262,7 +262,10 @@ pub fn refuse_unencodable(findings: &mut [Finding], codec: &Codec) {
     }
     for f in findings.iter_mut() {
         let Some(fix) = &f.fix else { continue };
-        let bad = fix.edits.iter().find_map(|e| codec.first_unencodable(&e.content));
+        let bad = fix
+            .edits
+            .iter()
+            .find_map(|e| codec.first_unencodable(&e.content));
         if let Some((_, c)) = bad {
             f.reason = Some(format!(
                 "the fix would write `{c}` (U+{:04X}), which this file's encoding ({}) cannot hold",

@@ -59,83 +59,253 @@ const SINGLE_BYTE: &[(&str, &str, &[u8])] = &[
     ("cp1250", "windows-1250", &[0x81, 0x83, 0x88, 0x90, 0x98]),
     ("cp1251", "windows-1251", &[0x98]),
     ("cp1252", "windows-1252", &[0x81, 0x8d, 0x8f, 0x90, 0x9d]),
-    ("cp1253", "windows-1253", &[0x81, 0x88, 0x8a, 0x8c, 0x8d, 0x8e, 0x8f, 0x90, 0x98, 0x9a, 0x9c, 0x9d, 0x9e, 0x9f, 0xaa, 0xd2, 0xff]),
-    ("cp1254", "windows-1254", &[0x81, 0x8d, 0x8e, 0x8f, 0x90, 0x9d, 0x9e]),
-    ("cp1255", "windows-1255", &[0x81, 0x8a, 0x8c, 0x8d, 0x8e, 0x8f, 0x90, 0x9a, 0x9c, 0x9d, 0x9e, 0x9f, 0xca, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xfb, 0xfc, 0xff]),
+    (
+        "cp1253",
+        "windows-1253",
+        &[
+            0x81, 0x88, 0x8a, 0x8c, 0x8d, 0x8e, 0x8f, 0x90, 0x98, 0x9a, 0x9c, 0x9d, 0x9e, 0x9f,
+            0xaa, 0xd2, 0xff,
+        ],
+    ),
+    (
+        "cp1254",
+        "windows-1254",
+        &[0x81, 0x8d, 0x8e, 0x8f, 0x90, 0x9d, 0x9e],
+    ),
+    (
+        "cp1255",
+        "windows-1255",
+        &[
+            0x81, 0x8a, 0x8c, 0x8d, 0x8e, 0x8f, 0x90, 0x9a, 0x9c, 0x9d, 0x9e, 0x9f, 0xca, 0xd9,
+            0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xfb, 0xfc, 0xff,
+        ],
+    ),
     ("cp1256", "windows-1256", &[]),
-    ("cp1257", "windows-1257", &[0x81, 0x83, 0x88, 0x8a, 0x8c, 0x90, 0x98, 0x9a, 0x9c, 0x9f, 0xa1, 0xa5]),
-    ("cp1258", "windows-1258", &[0x81, 0x8a, 0x8d, 0x8e, 0x8f, 0x90, 0x9a, 0x9d, 0x9e]),
+    (
+        "cp1257",
+        "windows-1257",
+        &[
+            0x81, 0x83, 0x88, 0x8a, 0x8c, 0x90, 0x98, 0x9a, 0x9c, 0x9f, 0xa1, 0xa5,
+        ],
+    ),
+    (
+        "cp1258",
+        "windows-1258",
+        &[0x81, 0x8a, 0x8d, 0x8e, 0x8f, 0x90, 0x9a, 0x9d, 0x9e],
+    ),
     ("cp866", "IBM866", &[]),
-    ("cp874", "windows-874", &[0x81, 0x82, 0x83, 0x84, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f, 0x90, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xdb, 0xdc, 0xdd, 0xde, 0xfc, 0xfd, 0xfe, 0xff]),
+    (
+        "cp874",
+        "windows-874",
+        &[
+            0x81, 0x82, 0x83, 0x84, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f,
+            0x90, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xdb, 0xdc, 0xdd, 0xde, 0xfc,
+            0xfd, 0xfe, 0xff,
+        ],
+    ),
     ("iso8859_10", "ISO-8859-10", &[]),
-    ("iso8859_11", "windows-874", &[0x80, 0x85, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0xdb, 0xdc, 0xdd, 0xde, 0xfc, 0xfd, 0xfe, 0xff]),
+    (
+        "iso8859_11",
+        "windows-874",
+        &[
+            0x80, 0x85, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0xdb, 0xdc, 0xdd, 0xde, 0xfc,
+            0xfd, 0xfe, 0xff,
+        ],
+    ),
     ("iso8859_13", "ISO-8859-13", &[]),
     ("iso8859_14", "ISO-8859-14", &[]),
     ("iso8859_15", "ISO-8859-15", &[]),
     ("iso8859_16", "ISO-8859-16", &[]),
     ("iso8859_2", "ISO-8859-2", &[]),
-    ("iso8859_3", "ISO-8859-3", &[0xa5, 0xae, 0xbe, 0xc3, 0xd0, 0xe3, 0xf0]),
+    (
+        "iso8859_3",
+        "ISO-8859-3",
+        &[0xa5, 0xae, 0xbe, 0xc3, 0xd0, 0xe3, 0xf0],
+    ),
     ("iso8859_4", "ISO-8859-4", &[]),
     ("iso8859_5", "ISO-8859-5", &[]),
-    ("iso8859_6", "ISO-8859-6", &[0xa1, 0xa2, 0xa3, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, 0xae, 0xaf, 0xb0, 0xb1, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbc, 0xbd, 0xbe, 0xc0, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff]),
+    (
+        "iso8859_6",
+        "ISO-8859-6",
+        &[
+            0xa1, 0xa2, 0xa3, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, 0xae, 0xaf, 0xb0, 0xb1,
+            0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbc, 0xbd, 0xbe, 0xc0, 0xdb,
+            0xdc, 0xdd, 0xde, 0xdf, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc,
+            0xfd, 0xfe, 0xff,
+        ],
+    ),
     ("iso8859_7", "ISO-8859-7", &[0xae, 0xd2, 0xff]),
-    ("iso8859_8", "ISO-8859-8", &[0xa1, 0xbf, 0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xcb, 0xcc, 0xcd, 0xce, 0xcf, 0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xfb, 0xfc, 0xff]),
-    ("iso8859_9", "windows-1254", &[0x80, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9f]),
+    (
+        "iso8859_8",
+        "ISO-8859-8",
+        &[
+            0xa1, 0xbf, 0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xcb,
+            0xcc, 0xcd, 0xce, 0xcf, 0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9,
+            0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xfb, 0xfc, 0xff,
+        ],
+    ),
+    (
+        "iso8859_9",
+        "windows-1254",
+        &[
+            0x80, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x91, 0x92,
+            0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9f,
+        ],
+    ),
     ("koi8_r", "KOI8-R", &[]),
     ("koi8_u", "KOI8-U", &[0xae, 0xbe]),
     ("mac_cyrillic", "x-mac-cyrillic", &[]),
     ("mac_roman", "macintosh", &[]),
-    ("tis_620", "windows-874", &[0x80, 0x85, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0xa0, 0xdb, 0xdc, 0xdd, 0xde, 0xfc, 0xfd, 0xfe, 0xff]),
+    (
+        "tis_620",
+        "windows-874",
+        &[
+            0x80, 0x85, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0xa0, 0xdb, 0xdc, 0xdd, 0xde,
+            0xfc, 0xfd, 0xfe, 0xff,
+        ],
+    ),
 ];
 
 /// `encodings.aliases` entries that name a codec above (python3 3.11).
 const ALIASES: &[(&str, &str)] = &[
-    ("1250", "cp1250"), ("1251", "cp1251"), ("1252", "cp1252"),
-    ("1253", "cp1253"), ("1254", "cp1254"), ("1255", "cp1255"),
-    ("1256", "cp1256"), ("1257", "cp1257"), ("1258", "cp1258"),
-    ("646", "ascii"), ("866", "cp866"), ("8859", "latin_1"),
-    ("949", "cp949"), ("ansi_x3.4_1968", "ascii"), ("ansi_x3.4_1986", "ascii"),
-    ("ansi_x3_4_1968", "ascii"), ("arabic", "iso8859_6"), ("asmo_708", "iso8859_6"),
-    ("cp367", "ascii"), ("cp65001", "utf_8"), ("cp819", "latin_1"),
-    ("csascii", "ascii"), ("csibm866", "cp866"), ("csisolatin1", "latin_1"),
-    ("csisolatin2", "iso8859_2"), ("csisolatin3", "iso8859_3"), ("csisolatin4", "iso8859_4"),
-    ("csisolatin5", "iso8859_9"), ("csisolatin6", "iso8859_10"), ("csisolatinarabic", "iso8859_6"),
-    ("csisolatincyrillic", "iso8859_5"), ("csisolatingreek", "iso8859_7"), ("csisolatinhebrew", "iso8859_8"),
-    ("cskoi8r", "koi8_r"), ("cyrillic", "iso8859_5"), ("ecma_114", "iso8859_6"),
-    ("ecma_118", "iso8859_7"), ("elot_928", "iso8859_7"), ("greek", "iso8859_7"),
-    ("greek8", "iso8859_7"), ("hebrew", "iso8859_8"), ("ibm367", "ascii"),
-    ("ibm819", "latin_1"), ("ibm866", "cp866"), ("iso646_us", "ascii"),
-    ("iso8859", "latin_1"), ("iso8859_1", "latin_1"), ("iso_646.irv_1991", "ascii"),
-    ("iso_8859_1", "latin_1"), ("iso_8859_10", "iso8859_10"), ("iso_8859_10_1992", "iso8859_10"),
-    ("iso_8859_11", "iso8859_11"), ("iso_8859_11_2001", "iso8859_11"), ("iso_8859_13", "iso8859_13"),
-    ("iso_8859_14", "iso8859_14"), ("iso_8859_14_1998", "iso8859_14"), ("iso_8859_15", "iso8859_15"),
-    ("iso_8859_16", "iso8859_16"), ("iso_8859_16_2001", "iso8859_16"), ("iso_8859_1_1987", "latin_1"),
-    ("iso_8859_2", "iso8859_2"), ("iso_8859_2_1987", "iso8859_2"), ("iso_8859_3", "iso8859_3"),
-    ("iso_8859_3_1988", "iso8859_3"), ("iso_8859_4", "iso8859_4"), ("iso_8859_4_1988", "iso8859_4"),
-    ("iso_8859_5", "iso8859_5"), ("iso_8859_5_1988", "iso8859_5"), ("iso_8859_6", "iso8859_6"),
-    ("iso_8859_6_1987", "iso8859_6"), ("iso_8859_7", "iso8859_7"), ("iso_8859_7_1987", "iso8859_7"),
-    ("iso_8859_8", "iso8859_8"), ("iso_8859_8_1988", "iso8859_8"), ("iso_8859_9", "iso8859_9"),
-    ("iso_8859_9_1989", "iso8859_9"), ("iso_celtic", "iso8859_14"), ("iso_ir_100", "latin_1"),
-    ("iso_ir_101", "iso8859_2"), ("iso_ir_109", "iso8859_3"), ("iso_ir_110", "iso8859_4"),
-    ("iso_ir_126", "iso8859_7"), ("iso_ir_127", "iso8859_6"), ("iso_ir_138", "iso8859_8"),
-    ("iso_ir_144", "iso8859_5"), ("iso_ir_148", "iso8859_9"), ("iso_ir_157", "iso8859_10"),
-    ("iso_ir_166", "tis_620"), ("iso_ir_199", "iso8859_14"), ("iso_ir_226", "iso8859_16"),
-    ("iso_ir_6", "ascii"), ("l1", "latin_1"), ("l10", "iso8859_16"),
-    ("l2", "iso8859_2"), ("l3", "iso8859_3"), ("l4", "iso8859_4"),
-    ("l5", "iso8859_9"), ("l6", "iso8859_10"), ("l7", "iso8859_13"),
-    ("l8", "iso8859_14"), ("l9", "iso8859_15"), ("latin", "latin_1"),
-    ("latin1", "latin_1"), ("latin10", "iso8859_16"), ("latin2", "iso8859_2"),
-    ("latin3", "iso8859_3"), ("latin4", "iso8859_4"), ("latin5", "iso8859_9"),
-    ("latin6", "iso8859_10"), ("latin7", "iso8859_13"), ("latin8", "iso8859_14"),
-    ("latin9", "iso8859_15"), ("maccyrillic", "mac_cyrillic"), ("macintosh", "mac_roman"),
-    ("macroman", "mac_roman"), ("ms949", "cp949"), ("thai", "iso8859_11"),
-    ("tis620", "tis_620"), ("tis_620_0", "tis_620"), ("tis_620_2529_0", "tis_620"),
-    ("tis_620_2529_1", "tis_620"), ("u8", "utf_8"), ("uhc", "cp949"),
-    ("us", "ascii"), ("us_ascii", "ascii"), ("utf", "utf_8"),
-    ("utf8", "utf_8"), ("utf8_ucs2", "utf_8"), ("utf8_ucs4", "utf_8"),
-    ("windows_1250", "cp1250"), ("windows_1251", "cp1251"), ("windows_1252", "cp1252"),
-    ("windows_1253", "cp1253"), ("windows_1254", "cp1254"), ("windows_1255", "cp1255"),
-    ("windows_1256", "cp1256"), ("windows_1257", "cp1257"), ("windows_1258", "cp1258"),
+    ("1250", "cp1250"),
+    ("1251", "cp1251"),
+    ("1252", "cp1252"),
+    ("1253", "cp1253"),
+    ("1254", "cp1254"),
+    ("1255", "cp1255"),
+    ("1256", "cp1256"),
+    ("1257", "cp1257"),
+    ("1258", "cp1258"),
+    ("646", "ascii"),
+    ("866", "cp866"),
+    ("8859", "latin_1"),
+    ("949", "cp949"),
+    ("ansi_x3.4_1968", "ascii"),
+    ("ansi_x3.4_1986", "ascii"),
+    ("ansi_x3_4_1968", "ascii"),
+    ("arabic", "iso8859_6"),
+    ("asmo_708", "iso8859_6"),
+    ("cp367", "ascii"),
+    ("cp65001", "utf_8"),
+    ("cp819", "latin_1"),
+    ("csascii", "ascii"),
+    ("csibm866", "cp866"),
+    ("csisolatin1", "latin_1"),
+    ("csisolatin2", "iso8859_2"),
+    ("csisolatin3", "iso8859_3"),
+    ("csisolatin4", "iso8859_4"),
+    ("csisolatin5", "iso8859_9"),
+    ("csisolatin6", "iso8859_10"),
+    ("csisolatinarabic", "iso8859_6"),
+    ("csisolatincyrillic", "iso8859_5"),
+    ("csisolatingreek", "iso8859_7"),
+    ("csisolatinhebrew", "iso8859_8"),
+    ("cskoi8r", "koi8_r"),
+    ("cyrillic", "iso8859_5"),
+    ("ecma_114", "iso8859_6"),
+    ("ecma_118", "iso8859_7"),
+    ("elot_928", "iso8859_7"),
+    ("greek", "iso8859_7"),
+    ("greek8", "iso8859_7"),
+    ("hebrew", "iso8859_8"),
+    ("ibm367", "ascii"),
+    ("ibm819", "latin_1"),
+    ("ibm866", "cp866"),
+    ("iso646_us", "ascii"),
+    ("iso8859", "latin_1"),
+    ("iso8859_1", "latin_1"),
+    ("iso_646.irv_1991", "ascii"),
+    ("iso_8859_1", "latin_1"),
+    ("iso_8859_10", "iso8859_10"),
+    ("iso_8859_10_1992", "iso8859_10"),
+    ("iso_8859_11", "iso8859_11"),
+    ("iso_8859_11_2001", "iso8859_11"),
+    ("iso_8859_13", "iso8859_13"),
+    ("iso_8859_14", "iso8859_14"),
+    ("iso_8859_14_1998", "iso8859_14"),
+    ("iso_8859_15", "iso8859_15"),
+    ("iso_8859_16", "iso8859_16"),
+    ("iso_8859_16_2001", "iso8859_16"),
+    ("iso_8859_1_1987", "latin_1"),
+    ("iso_8859_2", "iso8859_2"),
+    ("iso_8859_2_1987", "iso8859_2"),
+    ("iso_8859_3", "iso8859_3"),
+    ("iso_8859_3_1988", "iso8859_3"),
+    ("iso_8859_4", "iso8859_4"),
+    ("iso_8859_4_1988", "iso8859_4"),
+    ("iso_8859_5", "iso8859_5"),
+    ("iso_8859_5_1988", "iso8859_5"),
+    ("iso_8859_6", "iso8859_6"),
+    ("iso_8859_6_1987", "iso8859_6"),
+    ("iso_8859_7", "iso8859_7"),
+    ("iso_8859_7_1987", "iso8859_7"),
+    ("iso_8859_8", "iso8859_8"),
+    ("iso_8859_8_1988", "iso8859_8"),
+    ("iso_8859_9", "iso8859_9"),
+    ("iso_8859_9_1989", "iso8859_9"),
+    ("iso_celtic", "iso8859_14"),
+    ("iso_ir_100", "latin_1"),
+    ("iso_ir_101", "iso8859_2"),
+    ("iso_ir_109", "iso8859_3"),
+    ("iso_ir_110", "iso8859_4"),
+    ("iso_ir_126", "iso8859_7"),
+    ("iso_ir_127", "iso8859_6"),
+    ("iso_ir_138", "iso8859_8"),
+    ("iso_ir_144", "iso8859_5"),
+    ("iso_ir_148", "iso8859_9"),
+    ("iso_ir_157", "iso8859_10"),
+    ("iso_ir_166", "tis_620"),
+    ("iso_ir_199", "iso8859_14"),
+    ("iso_ir_226", "iso8859_16"),
+    ("iso_ir_6", "ascii"),
+    ("l1", "latin_1"),
+    ("l10", "iso8859_16"),
+    ("l2", "iso8859_2"),
+    ("l3", "iso8859_3"),
+    ("l4", "iso8859_4"),
+    ("l5", "iso8859_9"),
+    ("l6", "iso8859_10"),
+    ("l7", "iso8859_13"),
+    ("l8", "iso8859_14"),
+    ("l9", "iso8859_15"),
+    ("latin", "latin_1"),
+    ("latin1", "latin_1"),
+    ("latin10", "iso8859_16"),
+    ("latin2", "iso8859_2"),
+    ("latin3", "iso8859_3"),
+    ("latin4", "iso8859_4"),
+    ("latin5", "iso8859_9"),
+    ("latin6", "iso8859_10"),
+    ("latin7", "iso8859_13"),
+    ("latin8", "iso8859_14"),
+    ("latin9", "iso8859_15"),
+    ("maccyrillic", "mac_cyrillic"),
+    ("macintosh", "mac_roman"),
+    ("macroman", "mac_roman"),
+    ("ms949", "cp949"),
+    ("thai", "iso8859_11"),
+    ("tis620", "tis_620"),
+    ("tis_620_0", "tis_620"),
+    ("tis_620_2529_0", "tis_620"),
+    ("tis_620_2529_1", "tis_620"),
+    ("u8", "utf_8"),
+    ("uhc", "cp949"),
+    ("us", "ascii"),
+    ("us_ascii", "ascii"),
+    ("utf", "utf_8"),
+    ("utf8", "utf_8"),
+    ("utf8_ucs2", "utf_8"),
+    ("utf8_ucs4", "utf_8"),
+    ("windows_1250", "cp1250"),
+    ("windows_1251", "cp1251"),
+    ("windows_1252", "cp1252"),
+    ("windows_1253", "cp1253"),
+    ("windows_1254", "cp1254"),
+    ("windows_1255", "cp1255"),
+    ("windows_1256", "cp1256"),
+    ("windows_1257", "cp1257"),
+    ("windows_1258", "cp1258"),
 ];
 
 /// The codec CPython's registry finds for `name` (after the tokenizer's own normalisation),
@@ -156,7 +326,13 @@ pub fn tokenizer_name(name: &str) -> &str {
     let buf: String = name
         .chars()
         .take(12)
-        .map(|c| if c == '_' { '-' } else { c.to_ascii_lowercase() })
+        .map(|c| {
+            if c == '_' {
+                '-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .collect();
     if buf == "utf-8" || buf.starts_with("utf-8-") {
         "utf-8"
@@ -383,7 +559,9 @@ impl Codec {
             .filter(|&&b| b == b'\n')
             .count()
             + 1;
-        let byte = body.get(at).map_or(String::new(), |b| format!(", 0x{b:02x}"));
+        let byte = body
+            .get(at)
+            .map_or(String::new(), |b| format!(", 0x{b:02x}"));
         let name = match self.kind {
             Kind::Utf8 => "UTF-8".to_string(),
             _ => self.python_name(),
@@ -462,10 +640,12 @@ impl Codec {
             Kind::Latin1 => text.char_indices().find(|(_, c)| (*c as u32) > 0xFF),
             Kind::SingleByte { encoding, refused } => {
                 let mut buf = [0u8; 4];
-                text.char_indices().filter(|(_, c)| !c.is_ascii()).find(|(_, c)| {
-                    let (bytes, _, unmappable) = encoding.encode(c.encode_utf8(&mut buf));
-                    unmappable || bytes.iter().any(|b| refused.contains(b))
-                })
+                text.char_indices()
+                    .filter(|(_, c)| !c.is_ascii())
+                    .find(|(_, c)| {
+                        let (bytes, _, unmappable) = encoding.encode(c.encode_utf8(&mut buf));
+                        unmappable || bytes.iter().any(|b| refused.contains(b))
+                    })
             }
             Kind::MultiByte(encoding) => {
                 let mut buf = [0u8; 4];
@@ -487,13 +667,31 @@ mod tests {
 
     #[test]
     fn cookies_as_cpython_finds_them() {
-        assert_eq!(name(b"# -*- coding: latin-1 -*-\n").as_deref(), Some("latin-1"));
-        assert_eq!(name(b"#!/usr/bin/python\n# coding=cp1252\n").as_deref(), Some("cp1252"));
-        assert_eq!(name(b"\n# vim: set fileencoding=koi8_r :\n").as_deref(), Some("koi8_r"));
-        assert_eq!(name(b"  \x0c# coding:\tlatin-1\n").as_deref(), Some("latin-1"));
+        assert_eq!(
+            name(b"# -*- coding: latin-1 -*-\n").as_deref(),
+            Some("latin-1")
+        );
+        assert_eq!(
+            name(b"#!/usr/bin/python\n# coding=cp1252\n").as_deref(),
+            Some("cp1252")
+        );
+        assert_eq!(
+            name(b"\n# vim: set fileencoding=koi8_r :\n").as_deref(),
+            Some("koi8_r")
+        );
+        assert_eq!(
+            name(b"  \x0c# coding:\tlatin-1\n").as_deref(),
+            Some("latin-1")
+        );
         // The first `coding` not followed by `:`/`=` or a name does not end the search.
-        assert_eq!(name(b"# coding latin-1 coding:cp1252\n").as_deref(), Some("cp1252"));
-        assert_eq!(name(b"# coding:\n# coding: cp1252\n").as_deref(), Some("cp1252"));
+        assert_eq!(
+            name(b"# coding latin-1 coding:cp1252\n").as_deref(),
+            Some("cp1252")
+        );
+        assert_eq!(
+            name(b"# coding:\n# coding: cp1252\n").as_deref(),
+            Some("cp1252")
+        );
         // Line 2 does not count after a line of code; line 3 never counts.
         assert_eq!(name(b"x = 1\n# coding: latin-1\n"), None);
         assert_eq!(name(b"x = 1  # coding: latin-1\n"), None);
@@ -524,7 +722,15 @@ mod tests {
         ] {
             assert_eq!(lookup(written).map(|c| c.name), Some(module), "{written}");
         }
-        for unknown in ["latin.1", "nosuch", "rot13", "hex", "utf-16", "shift_jis", "mbcs"] {
+        for unknown in [
+            "latin.1",
+            "nosuch",
+            "rot13",
+            "hex",
+            "utf-16",
+            "shift_jis",
+            "mbcs",
+        ] {
             assert_eq!(lookup(unknown), None, "{unknown}");
         }
     }

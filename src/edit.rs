@@ -236,17 +236,29 @@ mod tests {
     fn shared_and_stacked_insertions_go_in_one_pass() {
         let import = Edit::insert(0, "import functools\n");
         let a = Fix::new(
-            vec![import.clone(), Edit::insert(4, "A"), Edit::replace(6..7, "x")],
+            vec![
+                import.clone(),
+                Edit::insert(4, "A"),
+                Edit::replace(6..7, "x"),
+            ],
             Applicability::Safe,
             "a".into(),
         );
         let b = Fix::new(
-            vec![import.clone(), Edit::insert(4, "B"), Edit::replace(8..9, "y")],
+            vec![
+                import.clone(),
+                Edit::insert(4, "B"),
+                Edit::replace(8..9, "y"),
+            ],
             Applicability::Safe,
             "b".into(),
         );
         // A replacement starting at an insertion point still waits.
-        let c = Fix::new(vec![Edit::replace(4..5, "C")], Applicability::Safe, "c".into());
+        let c = Fix::new(
+            vec![Edit::replace(4..5, "C")],
+            Applicability::Safe,
+            "c".into(),
+        );
         let (out, applied) = apply_fixes("0123456789", &[&a, &b, &c]);
         assert_eq!(out, "import functools\n0123AB45x7y9");
         assert_eq!(applied, vec![true, true, false]);
@@ -254,7 +266,11 @@ mod tests {
 
     #[test]
     fn an_insertion_inside_a_replacement_waits() {
-        let a = Fix::new(vec![Edit::replace(2..6, "R")], Applicability::Safe, "a".into());
+        let a = Fix::new(
+            vec![Edit::replace(2..6, "R")],
+            Applicability::Safe,
+            "a".into(),
+        );
         let b = Fix::new(vec![Edit::insert(4, "I")], Applicability::Safe, "b".into());
         let c = Fix::new(vec![Edit::insert(6, "E")], Applicability::Safe, "c".into());
         let (out, applied) = apply_fixes("0123456789", &[&a, &b, &c]);

@@ -520,7 +520,12 @@ pub fn class_uses(module: &Module, name: &str) -> Vec<ClassUse> {
     }
     let dotted = format!("{name}.");
     {
-        for s in module.index().dotted_strings().iter().map(|&i| module.strings[i]) {
+        for s in module
+            .index()
+            .dotted_strings()
+            .iter()
+            .map(|&i| module.strings[i])
+        {
             let text = literal_text(module, s);
             if text.contains(&dotted) {
                 out.push(ClassUse::DottedString {
@@ -654,7 +659,9 @@ mod tests {
         let src = "class W:\n    def _m(self): pass\n    alias = _m\n    table = {'a': _m}\n    def __init__(self):\n        self._m = self._m\n        setattr(self, '_m', 1)\n        getattr(self, '_m')\nx = W()._m\ndel x._m\n";
         let tree = parse(src).unwrap();
         let module = Module::build(tree.root_node(), src);
-        let kinds: Vec<(usize, OccurrenceKind)> = occurrences(&module, "_m").as_ref().clone()
+        let kinds: Vec<(usize, OccurrenceKind)> = occurrences(&module, "_m")
+            .as_ref()
+            .clone()
             .into_iter()
             .map(|o| (o.line, o.kind))
             .collect();

@@ -24,10 +24,13 @@ impl Source {
         if body.iter().take(8192).any(|&b| b == 0) {
             return Err("binary file (contains NUL bytes)".to_string());
         }
-        let text = declared.codec.decode(body).map_err(|e| match &declared.cookie {
-            Some(c) => format!("{e}, the encoding its coding cookie `{c}` declares"),
-            None => format!("{e} and no coding cookie"),
-        })?;
+        let text = declared
+            .codec
+            .decode(body)
+            .map_err(|e| match &declared.cookie {
+                Some(c) => format!("{e}, the encoding its coding cookie `{c}` declares"),
+                None => format!("{e} and no coding cookie"),
+            })?;
         Ok(Source {
             bom: declared.bom,
             codec: declared.codec,
@@ -56,10 +59,13 @@ pub fn readable(bytes: &[u8]) -> Result<(), String> {
     if memchr::memchr(0, &body[..body.len().min(8192)]).is_some() {
         return Err("binary file (contains NUL bytes)".to_string());
     }
-    declared.codec.validate(body).map_err(|e| match &declared.cookie {
-        Some(c) => format!("{e}, the encoding its coding cookie `{c}` declares"),
-        None => format!("{e} and no coding cookie"),
-    })
+    declared
+        .codec
+        .validate(body)
+        .map_err(|e| match &declared.cookie {
+            Some(c) => format!("{e}, the encoding its coding cookie `{c}` declares"),
+            None => format!("{e} and no coding cookie"),
+        })
 }
 
 /// The newline the file uses (first line ending wins), for text we generate.

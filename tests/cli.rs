@@ -1286,7 +1286,8 @@ fn bad_input_not_utf8() {
 fn bad_input_non_ascii_under_a_non_utf8_cookie() {
     // A cookie CPython accepts is honoured (issue 13); one it refuses is named.
     let fine = b"# -*- coding: latin-1 -*-\nfrom concurrent.futures import ProcessPoolExecutor\nx = \"caf\xe9\"\n";
-    let bad = b"# -*- coding: shift_jis -*-\nfrom concurrent.futures import ProcessPoolExecutor\nx = 1\n";
+    let bad =
+        b"# -*- coding: shift_jis -*-\nfrom concurrent.futures import ProcessPoolExecutor\nx = 1\n";
     let (dir, o) = with_good_file(
         |p| {
             write(p, "latin.py", fine);
@@ -1771,9 +1772,21 @@ fn files_the_prefilter_skips_are_still_named_when_unreadable() {
     let dir = tmp();
     write(dir.path(), "binary.py", b"\x7fELF\x02\x01\x00\x00\xff\xfe");
     write(dir.path(), "latin.py", b"NAME = 'caf\xe9'\n");
-    write(dir.path(), "bad_cp1252.py", b"# coding: cp1252\nX = '\x81'\n");
-    write(dir.path(), "bom_latin.py", b"\xEF\xBB\xBF# coding: latin-1\nX = 1\n");
-    write(dir.path(), "fine.py", b"# coding: latin-1\nNAME = 'caf\xe9'\n");
+    write(
+        dir.path(),
+        "bad_cp1252.py",
+        b"# coding: cp1252\nX = '\x81'\n",
+    );
+    write(
+        dir.path(),
+        "bom_latin.py",
+        b"\xEF\xBB\xBF# coding: latin-1\nX = 1\n",
+    );
+    write(
+        dir.path(),
+        "fine.py",
+        b"# coding: latin-1\nNAME = 'caf\xe9'\n",
+    );
     let o = pf(dir.path(), &["--write", "."]);
     assert_eq!(o.code, 2, "{o:#?}");
     for (file, why) in [
@@ -1783,7 +1796,9 @@ fn files_the_prefilter_skips_are_still_named_when_unreadable() {
         ("bom_latin.py", "iso-8859-1 with BOM"),
     ] {
         assert!(
-            o.stderr.lines().any(|l| l.contains(file) && l.contains(why)),
+            o.stderr
+                .lines()
+                .any(|l| l.contains(file) && l.contains(why)),
             "{file}: {why}\n{o:#?}"
         );
     }
@@ -1793,7 +1808,10 @@ fn files_the_prefilter_skips_are_still_named_when_unreadable() {
 #[test]
 fn latin1_file_is_fixed_in_latin1_and_other_bytes_stay() {
     let dir = tmp();
-    let body = CLASSIC.replace("import threading", "import threading\nSIGN = 'caf\u{e9}'  # \u{e9}");
+    let body = CLASSIC.replace(
+        "import threading",
+        "import threading\nSIGN = 'caf\u{e9}'  # \u{e9}",
+    );
     let mut input = b"# -*- coding: latin-1 -*-\n".to_vec();
     input.extend(body.chars().map(|c| u8::try_from(u32::from(c)).unwrap()));
     write(dir.path(), "latin.py", &input);
@@ -1807,5 +1825,9 @@ fn latin1_file_is_fixed_in_latin1_and_other_bytes_stay() {
     assert!(out.starts_with(b"# -*- coding: latin-1 -*-\nimport threading\nSIGN = 'caf\xe9'"));
     let again = pf(dir.path(), &["--write", "latin.py"]);
     assert_eq!(again.code, 0, "{again:#?}");
-    assert_eq!(read(dir.path(), "latin.py"), out, "a second run changes nothing");
+    assert_eq!(
+        read(dir.path(), "latin.py"),
+        out,
+        "a second run changes nothing"
+    );
 }

@@ -173,7 +173,13 @@ mod tests {
         assert_eq!(NamePicker::new(&m).pick("work", "B"), "_B_work");
         // A second plan of A.work (another finding of it) shares the first one's name.
         assert_eq!(NamePicker::new(&m).pick("work", "A"), "_work");
-        assert_eq!(NamePicker::new(&m).pick_free("_main_map_fn"), "_main_map_fn");
-        assert_eq!(NamePicker::new(&m).pick_free("_main_map_fn"), "_main_map_fn_2");
+        assert_eq!(
+            NamePicker::new(&m).pick_free("_main_map_fn"),
+            "_main_map_fn"
+        );
+        assert_eq!(
+            NamePicker::new(&m).pick_free("_main_map_fn"),
+            "_main_map_fn_2"
+        );
     }
 }

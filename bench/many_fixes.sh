@@ -41,11 +41,11 @@ for kind in classes lambdas; do
     for n in $SIZES; do
         dir="$work/$kind-$n"
         mkdir -p "$dir"
-        generate "$kind" "$n" "$dir/orig.py"
+        generate "$kind" "$n" "$work/$kind-$n.orig"
         best=""
         fixed="?"
         for _ in $(seq "$ROUNDS"); do
-            cp "$dir/orig.py" "$dir/m.py"
+            cp "$work/$kind-$n.orig" "$dir/m.py"
             start=$EPOCHREALTIME
             if ! out=$(timeout "$LIMIT" "$PICKLEFIX" --write --no-progress "$dir/m.py" 2>&1 >/dev/null); then
                 best="> $LIMIT (timed out)"

@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 
+use crate::codecs::Codec;
 use crate::edit::{apply_fixes, Applicability, Fix};
 use crate::facts::FileFacts;
 use crate::hierarchy::{AnalysisScope, ProjectView};
@@ -284,17 +285,56 @@ pub struct Fixed {
     pub rejected: Option<String>,
 }
 
-/// Apply fixes pass after pass until nothing applicable is left.
+/// A fix whose new text the file's encoding cannot hold is refused: the file is written
+/// back in its own encoding (a non-ASCII name moved into a latin-1 file, say).
+pub fn refuse_unencodable(findings: &mut [Finding], codec: &Codec) {
+    if codec.is_utf8() {
+        return;
+    }
+    for f in findings.iter_mut() {
+        let Some(fix) = &f.fix else { continue };
+        let bad = fix
+            .edits
+            .iter()
+            .find_map(|e| codec.first_unencodable(&e.content));
+        if let Some((_, c)) = bad {
+            f.reason = Some(format!(
+                "the fix would write `{c}` (U+{:04X}), which this file's encoding ({}) cannot hold",
+                c as u32,
+                codec.python_name()
+            ));
+            f.fix = None;
+            f.verdict = Verdict::Refused;
+        }
+    }
+}
+
+/// Apply fixes pass after pass until nothing applicable is left (UTF-8 text). Each pass
+/// applies every fix that overlaps no other (`apply_fixes`); the module is analysed again
+/// only when some fix had to wait.
 pub fn fix_all(
     original: &str,
     first: &[Finding],
     settings: &Settings,
     scope: &AnalysisScope,
 ) -> Fixed {
+    fix_all_in(original, first, settings, scope, &crate::codecs::UTF8)
+}
+
+/// `fix_all` for a file in `codec`: later passes refuse what it cannot hold, as
+/// `refuse_unencodable` does for the first.
+pub fn fix_all_in(
+    original: &str,
+    first: &[Finding],
+    settings: &Settings,
+    scope: &AnalysisScope,
+    codec: &Codec,
+) -> Fixed {
     let min = settings.min_applicability();
     let mut current = original.to_string();
     let mut applied_total = 0;
     let mut findings: Vec<Finding> = first.to_vec();
+    refuse_unencodable(&mut findings, codec);
     for _ in 0..MAX_PASSES {
         let fixes: Vec<&Fix> = findings
             .iter()
@@ -322,8 +362,16 @@ pub fn fix_all(
         }
         applied_total += applied.iter().filter(|a| **a).count();
         current = next;
+        // Every fix went in: the findings are what the next pass would plan on, nothing
+        // waits, so there is no need to analyse the module again.
+        if applied.iter().all(|a| *a) {
+            break;
+        }
         findings = match analyze(&current, settings, scope) {
-            Ok(f) => f,
+            Ok(mut f) => {
+                refuse_unencodable(&mut f, codec);
+                f
+            }
             Err(e) => {
                 return Fixed {
                     text: current,

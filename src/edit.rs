@@ -5,6 +5,7 @@
 //! (or define the same new module-level name) cannot go in the same pass: the later one
 //! waits for the next pass, where it is planned afresh on the new text.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -25,14 +26,6 @@ impl Edit {
     }
     pub fn delete(range: Range<usize>) -> Edit {
         Edit::replace(range, String::new())
-    }
-    fn conflicts_with(&self, other: &Edit) -> bool {
-        // Two insertions (or an insertion and an edit starting there) at one point conflict:
-        // their order would be arbitrary.
-        if self.range.start == other.range.start {
-            return true;
-        }
-        self.range.start < other.range.end && other.range.start < self.range.end
     }
 }
 
@@ -98,38 +91,100 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
     out
 }
 
+/// The edits taken so far in a pass, by start: disjoint, except that insertions at one
+/// point may pile up (in the order they were taken).
+#[derive(Default)]
+struct Taken<'f> {
+    by_start: BTreeMap<usize, Vec<&'f Edit>>,
+}
+
+enum Fit {
+    /// Touches no taken byte.
+    Free,
+    /// The very same edit is already taken (one `import functools` serves every fix).
+    Shared,
+    Clash,
+}
+
+impl<'f> Taken<'f> {
+    fn fit(&self, e: &Edit) -> Fit {
+        if let Some(same) = self.by_start.get(&e.range.start) {
+            if same.iter().any(|t| *t == e) {
+                return Fit::Shared;
+            }
+            // Insertions at one point go in order; anything else starting there clashes.
+            let inserts = e.range.is_empty() && same.iter().all(|t| t.range.is_empty());
+            if !inserts {
+                return Fit::Clash;
+            }
+        }
+        // The last edit starting before `e` must end by `e`'s start.
+        if let Some((_, before)) = self.by_start.range(..e.range.start).next_back() {
+            if before.iter().any(|t| t.range.end > e.range.start) {
+                return Fit::Clash;
+            }
+        }
+        // Nothing may start inside `e`.
+        if e.range.start + 1 < e.range.end
+            && self
+                .by_start
+                .range(e.range.start + 1..e.range.end)
+                .next()
+                .is_some()
+        {
+            return Fit::Clash;
+        }
+        Fit::Free
+    }
+}
+
 /// Choose the fixes that can go together in one pass, in order, and apply them.
 /// Returns the new text and, for each fix, whether it was applied (a fix identical to an
-/// applied one counts as applied: two findings of one method share one hoist).
+/// applied one counts as applied: two findings of one method share one hoist). A fix
+/// waits for the next pass when an edit overlaps one already taken or it defines a name
+/// another fix defines; an edit equal to a taken one is shared, and insertions at one
+/// point go in the order of their fixes. Linear in the number of edits (log factor).
 pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, Vec<bool>) {
     let mut order: Vec<usize> = (0..fixes.len()).collect();
     order.sort_by_key(|&i| fixes[i].edits.first().map_or(0, |e| e.range.start));
-    let mut taken: Vec<&Edit> = Vec::new();
-    let mut names: Vec<&str> = Vec::new();
+    let mut taken = Taken::default();
+    let mut names: HashSet<&str> = HashSet::new();
     let mut applied = vec![false; fixes.len()];
-    let mut chosen: Vec<usize> = Vec::new();
+    let mut seen: HashMap<&[Edit], ()> = HashMap::new();
+    let mut edits: Vec<&Edit> = Vec::new();
     for i in order {
         let fix = fixes[i];
-        if chosen.iter().any(|&c| fixes[c].edits == fix.edits) {
+        if seen.contains_key(fix.edits.as_slice()) {
             applied[i] = true;
             continue;
         }
-        let clash = fix
-            .edits
-            .iter()
-            .any(|e| taken.iter().any(|t| t.conflicts_with(e)))
-            || fix.defines.iter().any(|n| names.contains(&n.as_str()));
+        let mut fresh: Vec<&Edit> = Vec::with_capacity(fix.edits.len());
+        let mut clash = fix.defines.iter().any(|n| names.contains(n.as_str()));
+        for e in &fix.edits {
+            if clash {
+                break;
+            }
+            match taken.fit(e) {
+                Fit::Free => fresh.push(e),
+                Fit::Shared => {}
+                Fit::Clash => clash = true,
+            }
+        }
         if clash {
             continue;
         }
-        taken.extend(fix.edits.iter());
+        for e in fresh {
+            taken.by_start.entry(e.range.start).or_default().push(e);
+            edits.push(e);
+        }
         names.extend(fix.defines.iter().map(String::as_str));
+        seen.insert(fix.edits.as_slice(), ());
         applied[i] = true;
-        chosen.push(i);
     }
-    let mut edits: Vec<Edit> = taken.into_iter().cloned().collect();
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
-    (apply_edits(text, &edits), applied)
+    // Stable: insertions at one point keep the order they were taken in.
+    edits.sort_by_key(|e| e.range.start);
+    let owned: Vec<Edit> = edits.into_iter().cloned().collect();
+    (apply_edits(text, &owned), applied)
 }
 
 #[cfg(test)]
@@ -175,6 +230,52 @@ mod tests {
         let (out, applied) = apply_fixes("01234567", &[&a, &same, &other]);
         assert_eq!(out, "x01234567");
         assert_eq!(applied, vec![true, true, false]);
+    }
+
+    #[test]
+    fn shared_and_stacked_insertions_go_in_one_pass() {
+        let import = Edit::insert(0, "import functools\n");
+        let a = Fix::new(
+            vec![
+                import.clone(),
+                Edit::insert(4, "A"),
+                Edit::replace(6..7, "x"),
+            ],
+            Applicability::Safe,
+            "a".into(),
+        );
+        let b = Fix::new(
+            vec![
+                import.clone(),
+                Edit::insert(4, "B"),
+                Edit::replace(8..9, "y"),
+            ],
+            Applicability::Safe,
+            "b".into(),
+        );
+        // A replacement starting at an insertion point still waits.
+        let c = Fix::new(
+            vec![Edit::replace(4..5, "C")],
+            Applicability::Safe,
+            "c".into(),
+        );
+        let (out, applied) = apply_fixes("0123456789", &[&a, &b, &c]);
+        assert_eq!(out, "import functools\n0123AB45x7y9");
+        assert_eq!(applied, vec![true, true, false]);
+    }
+
+    #[test]
+    fn an_insertion_inside_a_replacement_waits() {
+        let a = Fix::new(
+            vec![Edit::replace(2..6, "R")],
+            Applicability::Safe,
+            "a".into(),
+        );
+        let b = Fix::new(vec![Edit::insert(4, "I")], Applicability::Safe, "b".into());
+        let c = Fix::new(vec![Edit::insert(6, "E")], Applicability::Safe, "c".into());
+        let (out, applied) = apply_fixes("0123456789", &[&a, &b, &c]);
+        assert_eq!(out, "01RE6789");
+        assert_eq!(applied, vec![true, false, true]);
     }
 
     #[test]

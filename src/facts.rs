@@ -8,12 +8,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tree_sitter::Node;
 
 use crate::parse::{descendants, named_children, string_value, strip_parens};
 use crate::resolve::{Binding, BindingValue, Module, ScopeKind, MODULE_SCOPE};
-use crate::source::row_col;
 
 /// A base class expression, resolved as far as this module can.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -440,7 +440,13 @@ impl OccurrenceKind {
 }
 
 /// Every occurrence of `name` in `module`.
-pub fn occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
+pub fn occurrences(module: &Module, name: &str) -> Arc<Vec<Occurrence>> {
+    module
+        .index()
+        .occurrences(name, || compute_occurrences(module, name))
+}
+
+fn compute_occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
     let line = |n: Node| n.start_position().row + 1;
     let mut out = Vec::new();
     let class_name = |scope: usize| -> Option<String> {
@@ -453,7 +459,7 @@ pub fn occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
     for (scope_id, scope) in module.scopes.iter().enumerate() {
         for b in scope.bindings.iter().filter(|b| b.name == name) {
             binding_sites.insert(b.at);
-            let at_line = row_col(module.src, b.at).0;
+            let at_line = module.index().line_of(b.at);
             match (&b.value, class_name(scope_id)) {
                 (BindingValue::Function(_), class) => out.push(Occurrence {
                     line: at_line,
@@ -480,13 +486,7 @@ pub fn occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
             kind,
         });
     }
-    for &(attr, _) in &module.attributes {
-        let Some(a) = attr.child_by_field_name("attribute") else {
-            continue;
-        };
-        if module.text(a) != name {
-            continue;
-        }
+    for (attr, _) in module.attributes_named(name) {
         let kind = if is_store_target(attr) {
             OccurrenceKind::AttributeStore
         } else {
@@ -563,7 +563,9 @@ pub fn class_uses(module: &Module, name: &str) -> Vec<ClassUse> {
         t == name || t.rsplit('.').next() == Some(name) && n.kind() == "attribute"
     };
     let mut out = Vec::new();
-    for &(call, _) in &module.calls {
+    // Only the calls that can name the class (`module_index`), not every call per class.
+    for i in module.index().calls_maybe_using(name) {
+        let (call, _) = module.calls[i];
         let Some(f) = call.child_by_field_name("function") else {
             continue;
         };
@@ -607,8 +609,13 @@ pub fn class_uses(module: &Module, name: &str) -> Vec<ClassUse> {
         }
     }
     let dotted = format!("{name}.");
-    if module.src.contains(&dotted) {
-        for &s in &module.strings {
+    {
+        for s in module
+            .index()
+            .dotted_strings()
+            .iter()
+            .map(|&i| module.strings[i])
+        {
             let text = literal_text(module, s);
             if text.contains(&dotted) {
                 out.push(ClassUse::DottedString {
@@ -763,6 +770,8 @@ mod tests {
         let tree = parse(src).unwrap();
         let module = Module::build(tree.root_node(), src);
         let kinds: Vec<(usize, OccurrenceKind)> = occurrences(&module, "_m")
+            .as_ref()
+            .clone()
             .into_iter()
             .map(|o| (o.line, o.kind))
             .collect();

@@ -328,7 +328,7 @@ impl ProjectIndex {
     /// (then nothing about it can be accounted for).
     pub fn occurrences(&self, id: FileId, name: &str) -> Option<Arc<Vec<Occurrence>>> {
         self.cached(&self.occurrences, (id, name.to_string()), |module, _| {
-            occurrences(module, name)
+            occurrences(module, name).as_ref().clone()
         })
     }
 

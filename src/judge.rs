@@ -880,12 +880,12 @@ fn own_occurrences_accounted(
     computed_write: Option<&str>,
 ) -> Result<(), String> {
     let class_name = &module.classes[class].name;
-    for o in crate::facts::occurrences(module, name) {
+    for o in crate::facts::occurrences(module, name).iter() {
         let line = o.line;
         if let (true, Some(at)) = (o.kind.names_a_key(), computed_write) {
             return Err(key_message(name, &format!("line {line}"), at));
         }
-        match o.kind {
+        match &o.kind {
             OccurrenceKind::AttributeStore => {
                 return Err(format!(
                     "`.{name}` is assigned or deleted at line {line}: an instance attribute could shadow the method"
@@ -896,12 +896,12 @@ fn own_occurrences_accounted(
                     "`setattr`/`delattr` names `{name}` at line {line}"
                 ))
             }
-            OccurrenceKind::ClassBodyBinding { class } if &class == class_name => {
+            OccurrenceKind::ClassBodyBinding { class } if class == class_name => {
                 return Err(format!(
                     "`{name}` is rebound in the body of `{class_name}` at line {line}"
                 ))
             }
-            OccurrenceKind::ClassBodyLoad { class } if &class == class_name => {
+            OccurrenceKind::ClassBodyLoad { class } if class == class_name => {
                 return Err(format!(
                     "the body of `{class_name}` uses `{name}` at line {line} (an alias or a table of methods)"
                 ))
@@ -957,13 +957,7 @@ fn class_uses_accounted(
     let c = &module.classes[class];
     // Methods whose bodies call a rerouted name through `self`.
     let mut hosts: HashSet<&str> = HashSet::new();
-    for &(attr, scope) in &module.attributes {
-        let Some(a) = attr.child_by_field_name("attribute") else {
-            continue;
-        };
-        if !names.iter().any(|n| n == module.text(a)) {
-            continue;
-        }
+    for (attr, scope) in names.iter().flat_map(|n| module.attributes_named(n)) {
         let on_self = attr.child_by_field_name("object").is_some_and(|o| {
             module
                 .method_context(scope)
@@ -1063,7 +1057,10 @@ fn dynamic_attribute_access(
             || module.cls_context(scope, t) == Some(class)
             || t == class_name
     };
-    for &(call, scope) in &module.calls {
+    let candidates = module
+        .index()
+        .calls_to(&["getattr", "hasattr", "setattr", "delattr", "vars"]);
+    for (call, scope) in candidates.into_iter().map(|i| module.calls[i]) {
         let Some(f) = call.child_by_field_name("function") else {
             continue;
         };

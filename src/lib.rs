@@ -8,6 +8,7 @@ pub mod apply;
 pub mod arguments;
 pub mod check;
 pub mod cli;
+pub mod codecs;
 pub mod config;
 pub mod deliver;
 pub mod discover;
@@ -20,6 +21,7 @@ pub mod index;
 pub mod instance;
 pub mod judge;
 pub mod matcher;
+pub mod module_index;
 pub mod noqa;
 pub mod outcome;
 pub mod output;
@@ -44,7 +46,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use check::{analyze, fix_all, Finding};
+use check::{analyze, fix_all_in, Finding};
 use discover::{discover, Prefilter};
 use hierarchy::AnalysisScope;
 use index::ProjectIndex;
@@ -325,11 +327,19 @@ fn load(
     };
     let scan = index_as.map(|p| index::FileScan::of(p.to_path_buf(), &bytes));
     let keep = prefilter.may_match(&bytes);
+    // A skipped file is never decoded, yet one CPython cannot read must still be named.
+    let error = if keep {
+        None
+    } else {
+        source::readable(&bytes)
+            .err()
+            .map(|e| Failure::skipped(SkipReason::Encoding, e))
+    };
     (
         Loaded {
             candidate,
             bytes: keep.then_some(bytes),
-            error: None,
+            error,
         },
         scan,
     )
@@ -379,7 +389,10 @@ fn process(l: Loaded, settings: &Settings, scope: &AnalysisScope) -> FileResult 
         }
     };
     match analyze(&source.text, settings, scope) {
-        Ok(findings) => result.findings = findings,
+        Ok(mut findings) => {
+            check::refuse_unencodable(&mut findings, &source.codec);
+            result.findings = findings
+        }
         Err(e) => {
             result.error = Some(Failure::skipped(SkipReason::SyntaxError, e));
             result.source = Some(source);
@@ -416,15 +429,27 @@ fn process(l: Loaded, settings: &Settings, scope: &AnalysisScope) -> FileResult 
             Err(e) => result.error = Some(Failure::error(e)),
         }
     } else if settings.mode != Mode::Check || settings.show_diff {
-        let mut fixed = fix_all(&source.text, &result.findings, settings, scope);
+        let mut fixed = fix_all_in(
+            &source.text,
+            &result.findings,
+            settings,
+            scope,
+            &source.codec,
+        );
         if fixed.text != source.text {
-            if let Some(why) = strict::rejects(&fixed.text) {
+            let why = match source.encode(&fixed.text) {
+                Err(e) => Some(format!("{e}; nothing was changed")),
+                Ok(_) => strict::rejects(&fixed.text).map(|why| {
+                    format!(
+                        "the fixed text would not parse for CPython ({why}); nothing was changed"
+                    )
+                }),
+            };
+            if let Some(why) = why {
                 fixed = check::Fixed {
                     text: source.text.clone(),
                     fixes_applied: 0,
-                    rejected: Some(format!(
-                        "the fixed text would not parse for CPython ({why}); nothing was changed"
-                    )),
+                    rejected: Some(why),
                 };
             }
         }
@@ -444,8 +469,12 @@ fn write_back(f: &mut FileResult) {
     let (Some(source), Some(fixed)) = (&f.source, &f.fixed) else {
         return;
     };
-    let original = source.encode(&source.text);
-    match apply::write_atomic(&f.path, &original, &source.encode(fixed)) {
+    let encoded = source
+        .encode(&source.text)
+        .and_then(|original| Ok((original, source.encode(fixed)?)))
+        .map_err(|e| Failure::skipped(SkipReason::Encoding, e));
+    let result = encoded.and_then(|(original, new)| apply::write_atomic(&f.path, &original, &new));
+    match result {
         Ok(()) => f.written = true,
         Err(e) => f.error = Some(e),
     }

@@ -36,7 +36,7 @@ pub fn print_fixed_source(run: &Run, input: &[u8]) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     let fixed = run.files.first().and_then(|f| {
         let source = f.source.as_ref()?;
-        Some(source.encode(f.fixed.as_ref()?))
+        source.encode(f.fixed.as_ref()?).ok()
     });
     out.write_all(fixed.as_deref().unwrap_or(input))?;
     out.flush()

@@ -160,6 +160,12 @@ pub struct Module<'t> {
     scope_of_def: HashMap<usize, ScopeId>,
     /// Owned strings: a cell over `&'t str` would make `Module` invariant in `'t`.
     free_names: std::sync::OnceLock<HashSet<String>>,
+    /// `module_names` and `free_names` together, for the name picker.
+    names_in_use: std::sync::OnceLock<HashSet<String>>,
+    /// Names the fixes planned on this module so far have picked, with what each is for:
+    /// the fixes of one analysis avoid each other's names and can share a pass.
+    claimed: std::sync::Mutex<HashMap<String, Option<String>>>,
+    index: std::sync::OnceLock<crate::module_index::ModuleIndex>,
 }
 
 pub const MODULE_SCOPE: ScopeId = 0;
@@ -214,6 +220,9 @@ impl<'t> Module<'t> {
             default_start: StartMethod::Default,
             scope_of_def: HashMap::new(),
             free_names: std::sync::OnceLock::new(),
+            names_in_use: std::sync::OnceLock::new(),
+            claimed: std::sync::Mutex::new(HashMap::new()),
+            index: std::sync::OnceLock::new(),
         };
         m.walk();
         m.comments.sort_by_key(|c| c.start_byte());
@@ -1070,6 +1079,39 @@ impl<'t> Module<'t> {
                 .map(|(node, _)| self.text(*node).to_string())
                 .collect()
         })
+    }
+
+    /// Facts every planned fix asks for, computed on first use (see `module_index`).
+    pub fn index(&self) -> &crate::module_index::ModuleIndex {
+        self.index
+            .get_or_init(|| crate::module_index::ModuleIndex::build(self))
+    }
+
+    /// Every name bound at module level or used as a global or builtin. Computed once.
+    pub fn names_in_use(&self) -> &HashSet<String> {
+        self.names_in_use.get_or_init(|| {
+            let mut names: HashSet<String> =
+                self.module_names().into_iter().map(String::from).collect();
+            names.extend(self.free_names().iter().cloned());
+            names
+        })
+    }
+
+    /// Whether a fix planned earlier on this module picked `name` for something other than
+    /// `owner` (`None`: for something no other plan shares).
+    pub fn claimed_by_other(&self, name: &str, owner: Option<&str>) -> bool {
+        let claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
+        match claimed.get(name) {
+            Some(by) => owner.is_none() || by.as_deref() != owner,
+            None => false,
+        }
+    }
+
+    pub fn claim(&self, name: &str, owner: Option<&str>) {
+        let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
+        claimed
+            .entry(name.to_string())
+            .or_insert_with(|| owner.map(String::from));
     }
 
     pub fn in_main_guard(&self, at: usize) -> bool {

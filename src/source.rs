@@ -1,100 +1,71 @@
 //! Turning file bytes into text we may edit, and back.
 //!
 //! A file is only edited when we can reproduce every byte we don't touch: so the BOM is
-//! split off and re-attached, and anything that isn't UTF-8 (or a pure-ASCII file whose
-//! coding cookie names an ASCII-compatible codec) is refused with a reason.
+//! split off and re-attached, and the text is decoded in the encoding its PEP 263 coding
+//! cookie declares (UTF-8 when none; see `codecs`) and encoded back in it. Whatever CPython
+//! would refuse to read (bad bytes for the encoding, NUL bytes, a BOM with another cookie)
+//! is refused with a reason.
+
+use crate::codecs::{self, Codec};
 
 /// Decoded Python source: the text we parse and edit, plus what we must give back on write.
 #[derive(Debug, Clone)]
 pub struct Source {
     pub bom: bool,
+    /// The file's encoding (UTF-8 unless a coding cookie names another).
+    pub codec: Codec,
     pub text: String,
 }
 
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
 impl Source {
     pub fn decode(bytes: &[u8]) -> Result<Source, String> {
-        let (bom, body) = match bytes.strip_prefix(UTF8_BOM) {
-            Some(rest) => (true, rest),
-            None => (false, bytes),
-        };
+        let declared = codecs::declared(bytes)?;
+        let body = if declared.bom { &bytes[3..] } else { bytes };
         if body.iter().take(8192).any(|&b| b == 0) {
             return Err("binary file (contains NUL bytes)".to_string());
         }
-        if let Some(codec) = coding_cookie(body) {
-            let normalized = codec.to_ascii_lowercase().replace('_', "-");
-            let utf8 = matches!(normalized.as_str(), "utf-8" | "utf8" | "utf-8-sig")
-                || normalized.starts_with("utf-8-");
-            let ascii_compatible = matches!(
-                normalized.as_str(),
-                "ascii"
-                    | "us-ascii"
-                    | "latin-1"
-                    | "latin1"
-                    | "iso-8859-1"
-                    | "iso8859-1"
-                    | "iso-8859-15"
-                    | "cp1252"
-                    | "windows-1252"
-            );
-            if !(utf8 || ascii_compatible && body.is_ascii()) {
-                return Err(format!(
-                    "declares encoding `{codec}` and is not plain ASCII; only UTF-8 files are rewritten"
-                ));
-            }
-        }
-        match std::str::from_utf8(body) {
-            Ok(text) => Ok(Source {
-                bom,
-                text: text.to_string(),
-            }),
-            Err(e) => Err(format!(
-                "not valid UTF-8 (byte offset {}) and no coding cookie",
-                e.valid_up_to() + if bom { 3 } else { 0 }
-            )),
-        }
+        let text = declared
+            .codec
+            .decode(body)
+            .map_err(|e| match &declared.cookie {
+                Some(c) => format!("{e}, the encoding its coding cookie `{c}` declares"),
+                None => format!("{e} and no coding cookie"),
+            })?;
+        Ok(Source {
+            bom: declared.bom,
+            codec: declared.codec,
+            text,
+        })
     }
 
-    /// The bytes to write for `text`, restoring the BOM.
-    pub fn encode(&self, text: &str) -> Vec<u8> {
-        let mut out = Vec::with_capacity(text.len() + 3);
+    /// The bytes to write for `text`, in the file's encoding, restoring the BOM; `Err` when
+    /// a character cannot be written in that encoding.
+    pub fn encode(&self, text: &str) -> Result<Vec<u8>, String> {
+        let body = self.codec.encode(text)?;
+        let mut out = Vec::with_capacity(body.len() + 3);
         if self.bom {
-            out.extend_from_slice(UTF8_BOM);
+            out.extend_from_slice(codecs::UTF8_BOM);
         }
-        out.extend_from_slice(text.as_bytes());
-        out
+        out.extend_from_slice(&body);
+        Ok(out)
     }
 }
 
-/// PEP 263: `coding[:=]NAME` in a comment on line 1 or 2.
-fn coding_cookie(body: &[u8]) -> Option<String> {
-    for line in body.split(|&b| b == b'\n').take(2) {
-        let line = String::from_utf8_lossy(line);
-        let trimmed = line.trim_start();
-        if !trimmed.starts_with('#') {
-            // Line 2 only counts when line 1 is a comment or blank (as in CPython).
-            if trimmed.trim().is_empty() {
-                continue;
-            }
-            return None;
-        }
-        if let Some(pos) = trimmed.find("coding") {
-            let rest = &trimmed[pos + "coding".len()..];
-            let rest = match rest.strip_prefix(':').or_else(|| rest.strip_prefix('=')) {
-                Some(r) => r.trim_start(),
-                None => continue,
-            };
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-                .collect();
-            if !name.is_empty() {
-                return Some(name);
-            }
-        }
+/// Whether `bytes` can be read at all, the cheap way: for files the prefilter skips, which
+/// are never decoded. Same verdict as `Source::decode`, without building the text.
+pub fn readable(bytes: &[u8]) -> Result<(), String> {
+    let declared = codecs::declared(bytes)?;
+    let body = if declared.bom { &bytes[3..] } else { bytes };
+    if memchr::memchr(0, &body[..body.len().min(8192)]).is_some() {
+        return Err("binary file (contains NUL bytes)".to_string());
     }
-    None
+    declared
+        .codec
+        .validate(body)
+        .map_err(|e| match &declared.cookie {
+            Some(c) => format!("{e}, the encoding its coding cookie `{c}` declares"),
+            None => format!("{e} and no coding cookie"),
+        })
 }
 
 /// The newline the file uses (first line ending wins), for text we generate.
@@ -146,7 +117,7 @@ mod tests {
         let s = Source::decode(b"\xEF\xBB\xBFx = 1\n").unwrap();
         assert!(s.bom);
         assert_eq!(s.text, "x = 1\n");
-        assert_eq!(s.encode(&s.text), b"\xEF\xBB\xBFx = 1\n");
+        assert_eq!(s.encode(&s.text).unwrap(), b"\xEF\xBB\xBFx = 1\n");
     }
 
     #[test]
@@ -158,11 +129,39 @@ mod tests {
     }
 
     #[test]
-    fn coding_cookie_latin1_is_fine_when_ascii_only() {
-        assert!(Source::decode(b"# -*- coding: latin-1 -*-\nx = 1\n").is_ok());
-        let err = Source::decode(b"# -*- coding: latin-1 -*-\nx = '\xe9'\n").unwrap_err();
-        assert!(err.contains("latin-1"), "{err}");
+    fn latin1_and_cp1252_round_trip_and_refuse_what_they_cannot_hold() {
+        let bytes = b"# -*- coding: latin-1 -*-\nx = '\xe9'\n";
+        let s = Source::decode(bytes).unwrap();
+        assert_eq!(s.text, "# -*- coding: latin-1 -*-\nx = '\u{e9}'\n");
+        assert_eq!(s.encode(&s.text).unwrap(), bytes);
+        let err = s.encode("x = '\u{20ac}'\n").unwrap_err();
+        assert!(err.contains("U+20AC") && err.contains("iso8859-1"), "{err}");
+        let cp = Source::decode(b"# coding: cp1252\nx = '\x80'\n").unwrap();
+        assert_eq!(cp.text, "# coding: cp1252\nx = '\u{20ac}'\n");
+        // 0x81 is undefined in CPython's cp1252 (WHATWG maps it to U+0081).
+        let err = Source::decode(b"# coding: cp1252\nx = '\x81'\n").unwrap_err();
+        assert!(err.contains("0x81") && err.contains("line 2"), "{err}");
+        assert!(cp.encode("x = '\u{81}'").is_err());
         assert!(Source::decode("# coding=utf-8\nx = 'é'\n".as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn readable_agrees_with_decode() {
+        for bytes in [
+            &b"x = 1\n"[..],
+            b"x = '\xff'\n",
+            b"\x00\x01binary",
+            b"# coding: latin-1\nx = '\xff'\n",
+            b"\xEF\xBB\xBF# coding: latin-1\n",
+            b"# coding: nosuch\n",
+            b"# coding: cp1252\nx = '\x81'\n",
+        ] {
+            assert_eq!(
+                readable(bytes).err(),
+                Source::decode(bytes).err(),
+                "{bytes:?}"
+            );
+        }
     }
 
     #[test]

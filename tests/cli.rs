@@ -1284,10 +1284,21 @@ fn bad_input_not_utf8() {
 
 #[test]
 fn bad_input_non_ascii_under_a_non_utf8_cookie() {
-    let bad = b"# -*- coding: latin-1 -*-\nfrom concurrent.futures import ProcessPoolExecutor\nx = \"caf\xe9\"\n";
-    let (dir, o) = with_good_file(|p| write(p, "latin.py", bad), &[]);
-    assert_error(&o, "proj/latin.py", "declares encoding `latin-1`");
-    assert_eq!(read(dir.path(), "proj/latin.py"), bad);
+    // A cookie CPython accepts is honoured (issue 13); one it refuses is named.
+    let fine = b"# -*- coding: latin-1 -*-\nfrom concurrent.futures import ProcessPoolExecutor\nx = \"caf\xe9\"\n";
+    let bad =
+        b"# -*- coding: shift_jis -*-\nfrom concurrent.futures import ProcessPoolExecutor\nx = 1\n";
+    let (dir, o) = with_good_file(
+        |p| {
+            write(p, "latin.py", fine);
+            write(p, "sjis.py", bad);
+        },
+        &[],
+    );
+    assert_error(&o, "proj/sjis.py", "declares encoding `shift_jis`");
+    assert!(!o.stderr.contains("latin.py"), "{o:#?}");
+    assert_eq!(read(dir.path(), "proj/latin.py"), fine);
+    assert_eq!(read(dir.path(), "proj/sjis.py"), bad);
 }
 
 #[test]
@@ -1753,4 +1764,70 @@ fn coding_comment_after_a_code_line_is_not_a_cookie() {
     assert!(!o.stderr.contains("declares encoding"), "{}", o.stderr);
     assert_eq!(o.code, 0, "{o:#?}");
     assert_classic_fixed(dir.path(), "c2.py");
+}
+
+#[test]
+fn files_the_prefilter_skips_are_still_named_when_unreadable() {
+    // None of these mentions a pool word: the prefilter skips them, yet each is named.
+    let dir = tmp();
+    write(dir.path(), "binary.py", b"\x7fELF\x02\x01\x00\x00\xff\xfe");
+    write(dir.path(), "latin.py", b"NAME = 'caf\xe9'\n");
+    write(
+        dir.path(),
+        "bad_cp1252.py",
+        b"# coding: cp1252\nX = '\x81'\n",
+    );
+    write(
+        dir.path(),
+        "bom_latin.py",
+        b"\xEF\xBB\xBF# coding: latin-1\nX = 1\n",
+    );
+    write(
+        dir.path(),
+        "fine.py",
+        b"# coding: latin-1\nNAME = 'caf\xe9'\n",
+    );
+    let o = pf(dir.path(), &["--write", "."]);
+    assert_eq!(o.code, 2, "{o:#?}");
+    for (file, why) in [
+        ("binary.py", "binary file"),
+        ("latin.py", "not valid UTF-8 (byte offset 11)"),
+        ("bad_cp1252.py", "not valid cp1252"),
+        ("bom_latin.py", "iso-8859-1 with BOM"),
+    ] {
+        assert!(
+            o.stderr
+                .lines()
+                .any(|l| l.contains(file) && l.contains(why)),
+            "{file}: {why}\n{o:#?}"
+        );
+    }
+    assert!(!o.stderr.contains("fine.py"), "{o:#?}");
+}
+
+#[test]
+fn latin1_file_is_fixed_in_latin1_and_other_bytes_stay() {
+    let dir = tmp();
+    let body = CLASSIC.replace(
+        "import threading",
+        "import threading\nSIGN = 'caf\u{e9}'  # \u{e9}",
+    );
+    let mut input = b"# -*- coding: latin-1 -*-\n".to_vec();
+    input.extend(body.chars().map(|c| u8::try_from(u32::from(c)).unwrap()));
+    write(dir.path(), "latin.py", &input);
+    let o = pf(dir.path(), &["--write", "latin.py"]);
+    assert_eq!(o.code, 0, "{o:#?}");
+    let out = read(dir.path(), "latin.py");
+    assert_ne!(out, input);
+    // Still latin-1: the é is one byte 0xE9, twice, and no UTF-8 sequence appeared.
+    assert_eq!(out.iter().filter(|&&b| b == 0xE9).count(), 2);
+    assert!(!out.windows(2).any(|w| w == b"\xC3\xA9"));
+    assert!(out.starts_with(b"# -*- coding: latin-1 -*-\nimport threading\nSIGN = 'caf\xe9'"));
+    let again = pf(dir.path(), &["--write", "latin.py"]);
+    assert_eq!(again.code, 0, "{again:#?}");
+    assert_eq!(
+        read(dir.path(), "latin.py"),
+        out,
+        "a second run changes nothing"
+    );
 }

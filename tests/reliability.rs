@@ -111,7 +111,8 @@ struct Style {
     crlf: bool,
     bom: bool,
     trailing_newline: bool,
-    /// 0 nothing, 1 a coding cookie, 2 a shebang and a coding cookie.
+    /// 0 nothing, 1 a coding cookie, 2 a shebang and a coding cookie, 3 a latin-1 cookie
+    /// (the file in latin-1), 4 a shebang and a cp1252 cookie (the file in cp1252).
     preamble: u8,
 }
 
@@ -196,11 +197,12 @@ enum Words {
 }
 
 fn style() -> impl Strategy<Value = Style> {
-    (0u8..3, any::<bool>(), any::<bool>(), any::<bool>(), 0u8..3).prop_map(
+    (0u8..3, any::<bool>(), any::<bool>(), any::<bool>(), 0u8..5).prop_map(
         |(indent, crlf, bom, trailing_newline, preamble)| Style {
             indent: [Indent::Four, Indent::Two, Indent::Tab][indent as usize],
             crlf,
-            bom,
+            // CPython refuses a BOM with any cookie but UTF-8's.
+            bom: bom && preamble < 3,
             // Most real files end with a newline.
             trailing_newline: trailing_newline || preamble == 0,
             preamble,
@@ -694,6 +696,11 @@ fn render(m: &Module) -> Vec<u8> {
             out.code(0, "#!/usr/bin/env python3");
             out.code(0, "# coding=utf-8");
         }
+        3 => out.code(0, "# -*- coding: latin-1 -*-"),
+        4 => {
+            out.code(0, "#!/usr/bin/env python3");
+            out.code(0, "# vim: set fileencoding=cp1252 :");
+        }
         _ => {}
     }
     if m.docstring {
@@ -831,7 +838,22 @@ fn render(m: &Module) -> Vec<u8> {
     if m.style.bom {
         bytes.extend_from_slice(b"\xEF\xBB\xBF");
     }
-    bytes.extend_from_slice(text.as_bytes());
+    match m.style.preamble {
+        // In the declared encoding; what it cannot hold (`✓`) becomes `?`.
+        3 => bytes.extend(
+            text.chars()
+                .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')),
+        ),
+        4 => {
+            let cp1252 = picklefix::codecs::lookup("cp1252").unwrap();
+            for c in text.chars() {
+                let mut buf = [0u8; 4];
+                let s = c.encode_utf8(&mut buf);
+                bytes.extend(cp1252.encode(s).unwrap_or_else(|_| b"?".to_vec()));
+            }
+        }
+        _ => bytes.extend_from_slice(text.as_bytes()),
+    }
     bytes
 }
 
@@ -1052,7 +1074,7 @@ fn check_run(dir: &Path, bytes: &[u8]) -> Result<(bool, usize), String> {
         return Err(format!("run() --write reported: {e}"));
     }
     let on_disk = fs::read(&path).map_err(|e| e.to_string())?;
-    let want = source.encode(&expected_safe);
+    let want = source.encode(&expected_safe)?;
     if on_disk != want {
         return Err(format!(
             "run() wrote something else than the in-memory fix:\n--- wrote\n{}\n--- expected\n{}",
@@ -1152,8 +1174,12 @@ fn check_generated(strategy: impl Strategy<Value = Module>, cases: u32) {
         t.1 += found;
         batch.lock().unwrap().push(Generated {
             input: bytes.clone(),
-            fixed_safe: source.encode(&safe),
-            fixed_unsafe: source.encode(&unsafe_),
+            fixed_safe: source
+                .encode(&safe)
+                .map_err(|e| TestCaseError::fail(format!("encode: {e}")))?,
+            fixed_unsafe: source
+                .encode(&unsafe_)
+                .map_err(|e| TestCaseError::fail(format!("encode: {e}")))?,
         });
         Ok(())
     });
@@ -1167,12 +1193,16 @@ fn check_generated(strategy: impl Strategy<Value = Module>, cases: u32) {
     let batch = batch.into_inner().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut pairs = Vec::new();
-    let (mut changed, mut crlf, mut bom) = (0, 0, 0);
+    let (mut changed, mut crlf, mut bom, mut coded) = (0, 0, 0, 0);
     for (i, g) in batch.iter().enumerate() {
         let input = dir.path().join(format!("case{i:04}_in.py"));
         fs::write(&input, &g.input).unwrap();
         crlf += usize::from(g.input.windows(2).any(|w| w == b"\r\n"));
         bom += usize::from(g.input.starts_with(b"\xEF\xBB\xBF"));
+        coded += usize::from(
+            g.input.starts_with(b"# -*- coding: latin-1")
+                || g.input.windows(12).any(|w| w == b"encoding=cp1"),
+        );
         for (tag, out) in [("safe", &g.fixed_safe), ("unsafe", &g.fixed_unsafe)] {
             if *out != g.input {
                 changed += 1;
@@ -1204,9 +1234,13 @@ fn check_generated(strategy: impl Strategy<Value = Module>, cases: u32) {
         "the generator should produce fixable modules: only {changed} outputs changed in {} cases",
         batch.len()
     );
+    assert!(
+        batch.len() < 64 || coded > 0,
+        "the generator should produce latin-1 and cp1252 files"
+    );
     let (skipped, found) = *tally.lock().unwrap();
     eprintln!(
-        "{} generated modules ({crlf} CRLF, {bom} with BOM, {skipped} skipped by the prefilter, {found} findings), {changed} fixed outputs, all checked by python3; {:.1?}",
+        "{} generated modules ({crlf} CRLF, {bom} with BOM, {coded} in latin-1 or cp1252, {skipped} skipped by the prefilter, {found} findings), {changed} fixed outputs, all checked by python3; {:.1?}",
         batch.len(),
         started.elapsed()
     );

@@ -1,5 +1,6 @@
-//! Arbitrary bytes through the whole in-memory pipeline: decode → analyze → fix_all (unsafe
-//! fixes on, every rule selected) → re-parse → fix_all again.
+//! Arbitrary bytes through the whole in-memory pipeline: decode (PEP 263 cookies included)
+//! → analyze → fix_all_in (unsafe fixes on, every rule selected, every non-overlapping fix
+//! per pass) → re-parse → fix_all_in again → encode back in the file's own encoding.
 //!
 //! Inputs that do not decode or that already have syntax errors are rejected by the pipeline
 //! (a diagnostic, no edits) and end the case. For every other input:
@@ -7,14 +8,16 @@
 //! * no pass of the fix loop was refused for producing invalid Python (only with
 //!   `PICKLEFIX_FUZZ_STRICT=1`: see below);
 //! * the fixed text parses with no errors;
-//! * a second run over the fixed text changes nothing (idempotence).
+//! * a second run over the fixed text changes nothing (idempotence);
+//! * the original text encodes back to exactly the input bytes, and the fixed text encodes
+//!   in the file's encoding (a fix it cannot hold is refused, never written).
 #![no_main]
 
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 
-use picklefix::check::{analyze, fix_all};
+use picklefix::check::{analyze, fix_all_in, refuse_unencodable};
 use picklefix::hierarchy::AnalysisScope;
 use picklefix::parse::{error_count, parse};
 use picklefix::rules::ALL;
@@ -38,9 +41,15 @@ fuzz_target!(|data: &[u8]| {
     };
     let text = &source.text;
     let alone = AnalysisScope::alone(std::path::Path::new("fuzz.py"));
-    let Ok(findings) = analyze(text, &settings, &alone) else {
+    assert_eq!(
+        source.encode(text).expect("the decoded text encodes back"),
+        data,
+        "decode → encode changed bytes"
+    );
+    let Ok(mut findings) = analyze(text, &settings, &alone) else {
         return; // syntax error: left untouched by design
     };
+    refuse_unencodable(&mut findings, &source.codec);
     for f in &findings {
         assert!(f.range.start <= f.range.end && f.range.end <= text.len());
         let Some(fix) = &f.fix else { continue };
@@ -59,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
             cursor = e.range.end;
         }
     }
-    let fixed = fix_all(text, &findings, &settings, &alone);
+    let fixed = fix_all_in(text, &findings, &settings, &alone, &source.codec);
     // tree-sitter accepts some text that Python rejects (inconsistent dedents, for one): a
     // fix planned on such text may be refused by the fix loop's re-parse. That safety net is
     // by design, so only strict runs treat a refusal as a failure.
@@ -72,9 +81,14 @@ fuzz_target!(|data: &[u8]| {
     let tree = parse(&fixed.text).expect("tree-sitter gave up on the fixed text");
     assert_eq!(error_count(&tree), 0, "fixed text has syntax errors");
     let again = analyze(&fixed.text, &settings, &alone).expect("fixed text re-analyses");
-    let second = fix_all(&fixed.text, &again, &settings, &alone);
+    let second = fix_all_in(&fixed.text, &again, &settings, &alone, &source.codec);
     assert_eq!(
         second.text, fixed.text,
         "a second run changed the fixed text"
+    );
+    assert!(
+        source.encode(&fixed.text).is_ok(),
+        "the fixed text cannot be written in {}",
+        source.codec.python_name()
     );
 });

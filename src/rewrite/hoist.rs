@@ -326,7 +326,15 @@ fn find_references<'t>(
         other: HashSet::new(),
         values: Vec::new(),
     };
-    for &(attr, scope) in &module.attributes {
+    // Only the attributes spelled like a moved method (`module_index`): one fix costs
+    // its own references, not the module.
+    let mut named: Vec<(Node<'t>, ScopeId)> = names
+        .iter()
+        .flat_map(|n| module.attributes_named(n))
+        .collect();
+    named.sort_by_key(|(a, _)| a.start_byte());
+    named.dedup_by_key(|(a, _)| a.id());
+    for (attr, scope) in named {
         let (Some(obj), Some(name_node)) = (
             attr.child_by_field_name("object"),
             attr.child_by_field_name("attribute"),
@@ -334,9 +342,6 @@ fn find_references<'t>(
             continue;
         };
         let name = module.text(name_node);
-        if !names.contains(&name) {
-            continue;
-        }
         let obj = strip_parens(obj);
         let mut rerouted = None;
         if obj.kind() == "identifier" {

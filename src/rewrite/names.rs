@@ -11,7 +11,8 @@ use std::collections::HashSet;
 use crate::resolve::{Module, ScopeId, ScopeKind};
 
 pub struct NamePicker<'m> {
-    taken: HashSet<String>,
+    /// Names this fix itself may not use beyond the module's (locals where it reroutes).
+    own: HashSet<String>,
     star_import: bool,
     module: &'m Module<'m>,
 }
@@ -30,25 +31,26 @@ const KEYWORDS: &[&str] = &[
 ];
 
 impl<'m> NamePicker<'m> {
+    /// The module's names are computed once per analysis (`Module::names_in_use`), so a
+    /// picker costs nothing per fix; names other fixes of the same analysis picked are
+    /// avoided too, so all of them can go in one pass.
     pub fn new(module: &'m Module<'m>) -> NamePicker<'m> {
-        let mut taken: HashSet<String> = module
-            .module_names()
-            .into_iter()
-            .map(String::from)
-            .collect();
-        taken.extend(module.free_names().iter().cloned());
-        taken.extend(KEYWORDS.iter().map(|k| k.to_string()));
         // A public name would join `from this_module import *` in another file.
         let star_exported = module.external.star_exported.as_ref().is_some_and(|f| f());
         NamePicker {
-            taken,
+            own: HashSet::new(),
             star_import: module.star_import || star_exported,
             module,
         }
     }
 
-    fn is_taken(&self, name: &str) -> bool {
-        self.taken.contains(name)
+    /// `owner` names what the new name is for (`Class.method`): two plans of the same
+    /// move (two findings of one method) pick the same name and so share one fix.
+    fn is_taken(&self, name: &str, owner: Option<&str>) -> bool {
+        self.own.contains(name)
+            || self.module.names_in_use().contains(name)
+            || KEYWORDS.contains(&name)
+            || self.module.claimed_by_other(name, owner)
             || collected_by_pytest(name)
             || self
                 .module
@@ -69,7 +71,7 @@ impl<'m> NamePicker<'m> {
                     .into_iter()
                     .map(String::from)
                     .collect();
-                self.taken.extend(locals);
+                self.own.extend(locals);
             }
             match sc.parent {
                 Some(p) => scope = p,
@@ -79,20 +81,21 @@ impl<'m> NamePicker<'m> {
     }
 
     pub fn reserve(&mut self, name: &str) {
-        self.taken.insert(name.to_string());
+        self.own.insert(name.to_string());
     }
 
     /// `base` if free, else `base_2`, `base_3`…
     pub fn pick_free(&mut self, base: &str) -> String {
         let mut candidate = base.to_string();
         let mut n = 2;
-        while self.is_taken(&candidate)
+        while self.is_taken(&candidate, None)
             || (self.star_import && candidate == base && !base.starts_with('_'))
         {
             candidate = format!("{base}_{n}");
             n += 1;
         }
         self.reserve(&candidate);
+        self.module.claim(&candidate, None);
         candidate
     }
 
@@ -101,6 +104,8 @@ impl<'m> NamePicker<'m> {
     /// module-level name would change `dir(module)`, `import *`, `inspect.getmembers` and
     /// the docs, which a safe fix must not.
     pub fn pick(&mut self, method: &str, class: &str) -> String {
+        let owner = format!("{class}.{method}");
+        let owner = Some(owner.as_str());
         // `__m` at module level would be mangled when code inside a class names it.
         let plain_ok = !method.starts_with("__") && !self.star_import;
         let plain = if method.starts_with('_') {
@@ -108,7 +113,7 @@ impl<'m> NamePicker<'m> {
         } else {
             format!("_{method}")
         };
-        let name = if plain_ok && !self.is_taken(&plain) {
+        let name = if plain_ok && !self.is_taken(&plain, owner) {
             plain
         } else {
             let base = format!(
@@ -118,13 +123,14 @@ impl<'m> NamePicker<'m> {
             );
             let mut candidate = base.clone();
             let mut n = 2;
-            while self.is_taken(&candidate) {
+            while self.is_taken(&candidate, owner) {
                 candidate = format!("{base}_{n}");
                 n += 1;
             }
             candidate
         };
         self.reserve(&name);
+        self.module.claim(&name, owner);
         name
     }
 }
@@ -156,5 +162,24 @@ mod tests {
         let tree = parse(src).unwrap();
         let m = Module::build(tree.root_node(), src);
         assert_eq!(NamePicker::new(&m).pick("work", "C"), "_C_work");
+    }
+
+    #[test]
+    fn fixes_of_one_analysis_pick_apart_unless_they_move_the_same_thing() {
+        let src = "class A:\n    pass\n";
+        let tree = parse(src).unwrap();
+        let m = Module::build(tree.root_node(), src);
+        assert_eq!(NamePicker::new(&m).pick("work", "A"), "_work");
+        assert_eq!(NamePicker::new(&m).pick("work", "B"), "_B_work");
+        // A second plan of A.work (another finding of it) shares the first one's name.
+        assert_eq!(NamePicker::new(&m).pick("work", "A"), "_work");
+        assert_eq!(
+            NamePicker::new(&m).pick_free("_main_map_fn"),
+            "_main_map_fn"
+        );
+        assert_eq!(
+            NamePicker::new(&m).pick_free("_main_map_fn"),
+            "_main_map_fn_2"
+        );
     }
 }

@@ -1,0 +1,172 @@
+//! Facts about one parsed module that every planned fix asks for, computed once per
+//! analysis rather than once per fix: line starts, the attribute loads by name, and the
+//! occurrences of a name (cached per name). With them, planning n fixes on one module
+//! costs about n times one fix, not n times the module.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tree_sitter::Node;
+
+use crate::facts::Occurrence;
+use crate::resolve::{Module, ScopeId};
+
+#[derive(Default)]
+pub struct ModuleIndex {
+    /// Byte offset where each line starts.
+    line_starts: Vec<usize>,
+    /// Indexes into `Module::attributes`, by attribute name.
+    attributes: HashMap<String, Vec<usize>>,
+    occurrences: Mutex<HashMap<String, Arc<Vec<Occurrence>>>>,
+    /// Indexes into `Module::calls` of `setattr`, `delattr`, `….object`, `….pickle` and
+    /// `type` calls: the only ones that can rebind a class's attributes.
+    rebinding_calls: Vec<usize>,
+    /// Indexes into `Module::calls` of `obj.m(…)`, by the last dotted part of `obj`.
+    calls_on: HashMap<String, Vec<usize>>,
+    /// Indexes into `Module::strings` of the literals whose text holds a `.`.
+    dotted_strings: Vec<usize>,
+    /// Indexes into `Module::calls` of calls to a bare name (`getattr(…)`), by that name.
+    calls_to: HashMap<String, Vec<usize>>,
+}
+
+impl ModuleIndex {
+    pub fn build(module: &Module) -> ModuleIndex {
+        let src = module.src.as_bytes();
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr::memchr_iter(b'\n', src).map(|i| i + 1));
+        let mut attributes: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (attr, _)) in module.attributes.iter().enumerate() {
+            if let Some(name) = attr.child_by_field_name("attribute") {
+                attributes
+                    .entry(module.text(name).to_string())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let mut rebinding_calls = Vec::new();
+        let mut calls_on: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut calls_to: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (call, _)) in module.calls.iter().enumerate() {
+            let Some(f) = call.child_by_field_name("function") else {
+                continue;
+            };
+            let callee = module.text(f);
+            if f.kind() == "identifier" {
+                calls_to.entry(callee.to_string()).or_default().push(i);
+            }
+            if matches!(
+                callee.rsplit('.').next().unwrap_or(callee),
+                "setattr" | "delattr" | "object" | "pickle" | "type"
+            ) {
+                rebinding_calls.push(i);
+            }
+            if f.kind() == "attribute" {
+                if let Some(obj) = f.child_by_field_name("object") {
+                    let t = module.text(crate::parse::strip_parens(obj));
+                    let last = t.rsplit('.').next().unwrap_or(t);
+                    calls_on.entry(last.to_string()).or_default().push(i);
+                }
+            }
+        }
+        let dotted_strings = module
+            .strings
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| module.text(**s).contains('.'))
+            .map(|(i, _)| i)
+            .collect();
+        ModuleIndex {
+            line_starts,
+            attributes,
+            occurrences: Mutex::new(HashMap::new()),
+            rebinding_calls,
+            calls_on,
+            dotted_strings,
+            calls_to,
+        }
+    }
+
+    /// The 1-based line of byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset)
+    }
+
+    /// The cached occurrences of `name`, computed by `compute` the first time.
+    pub fn occurrences(
+        &self,
+        name: &str,
+        compute: impl FnOnce() -> Vec<Occurrence>,
+    ) -> Arc<Vec<Occurrence>> {
+        if let Some(hit) = self.lock().get(name) {
+            return Arc::clone(hit);
+        }
+        let found = Arc::new(compute());
+        self.lock().insert(name.to_string(), Arc::clone(&found));
+        found
+    }
+
+    /// The calls that can be a use of class `name` (`ClassUse`), in source order.
+    pub fn calls_maybe_using(&self, name: &str) -> Vec<usize> {
+        let mut calls = self.rebinding_calls.clone();
+        calls.extend(self.calls_on.get(name).into_iter().flatten());
+        calls.sort_unstable();
+        calls.dedup();
+        calls
+    }
+
+    /// Calls to any of the bare `names`, in source order.
+    pub fn calls_to(&self, names: &[&str]) -> Vec<usize> {
+        let mut calls: Vec<usize> = names
+            .iter()
+            .flat_map(|n| self.calls_to.get(*n).into_iter().flatten().copied())
+            .collect();
+        calls.sort_unstable();
+        calls
+    }
+
+    /// Indexes into `Module::strings` of the literals whose source text holds a `.`.
+    pub fn dotted_strings(&self) -> &[usize] {
+        &self.dotted_strings
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Vec<Occurrence>>>> {
+        self.occurrences.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl<'t> Module<'t> {
+    /// `x.name` attribute nodes (with their scopes) for one `name`, in source order.
+    pub fn attributes_named<'a>(
+        &'a self,
+        name: &str,
+    ) -> impl Iterator<Item = (Node<'t>, ScopeId)> + 'a {
+        self.index()
+            .attributes
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| self.attributes[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    #[test]
+    fn lines_and_attributes_by_name() {
+        let src = "a.x = 1\nb.y\nc.x\n";
+        let tree = parse(src).unwrap();
+        let m = Module::build(tree.root_node(), src);
+        assert_eq!(m.index().line_of(0), 1);
+        assert_eq!(m.index().line_of(8), 2);
+        assert_eq!(m.index().line_of(src.len()), 4);
+        let rows: Vec<usize> = m
+            .attributes_named("x")
+            .map(|(n, _)| n.start_position().row)
+            .collect();
+        assert_eq!(rows, vec![0, 2]);
+        assert_eq!(m.attributes_named("z").count(), 0);
+    }
+}

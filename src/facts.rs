@@ -44,6 +44,11 @@ pub struct ClassFacts {
     pub decorators: Vec<String>,
     /// Every name bound directly in the class body (defs, assignments, imports…).
     pub defines: HashSet<String>,
+    /// Attributes set through `self` only in this class's `__init__`, with values that
+    /// pickle (read-only state, see `state`).
+    pub init_attrs: HashSet<String>,
+    /// Every other attribute this class assigns through `self`.
+    pub written_attrs: HashSet<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -72,7 +77,7 @@ impl FileFacts {
             .map(|m| absolute(&m))
             .collect();
         let mut classes = Vec::new();
-        for c in &module.classes {
+        for (class_id, c) in module.classes.iter().enumerate() {
             let top_level = c.parent_scope == MODULE_SCOPE
                 && c.stmt.parent().is_some_and(|p| p.kind() == "module");
             let mut bases = Vec::new();
@@ -123,7 +128,10 @@ impl FileFacts {
                 .iter()
                 .map(|b| b.name.clone())
                 .collect();
+            let (init_attrs, written_attrs) = crate::state::attribute_kinds(module, class_id);
             classes.push(ClassFacts {
+                init_attrs: init_attrs.into_iter().collect(),
+                written_attrs: written_attrs.into_iter().collect(),
                 name: c.name.clone(),
                 line: c.node.start_position().row + 1,
                 top_level,

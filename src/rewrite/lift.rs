@@ -22,13 +22,15 @@ use tree_sitter::Node;
 use super::names::NamePicker;
 use super::text::{deletion_range, indent_unit, insert_before_statement, method_range, relocate};
 use crate::edit::{Applicability, Edit, Fix};
+use crate::hierarchy::ProjectView;
 use crate::judge::closure_names;
+use crate::matcher::Site;
 use crate::parse::{children, descendants, named_children};
 use crate::resolve::{Binding, BindingValue, Module, ScopeId, ScopeKind, MODULE_SCOPE};
 use crate::source::{line_end_inclusive, line_start, newline_of};
 
 /// The top-level statement holding byte `at`.
-fn top_statement<'t>(module: &Module<'t>, at: usize) -> Option<Node<'t>> {
+pub(super) fn top_statement<'t>(module: &Module<'t>, at: usize) -> Option<Node<'t>> {
     named_children(module.root)
         .into_iter()
         .find(|n| n.byte_range().contains(&at))
@@ -66,22 +68,22 @@ fn insertion_before(module: &Module, stmt: Node, text: &str) -> Edit {
 pub fn lift_lambda(
     module: &Module,
     lambda: Node,
-    scope: ScopeId,
-    api: &str,
+    site: &Site,
+    project: &ProjectView,
 ) -> Result<Fix, String> {
+    let scope = site.scope;
+    let base = format!(
+        "_{}_{}_fn",
+        enclosing_name(module, scope),
+        api_short(&site.api)
+    );
     let closed = closure_names(module, lambda);
-    if let Some(first) = closed.first() {
-        return Err(format!(
-            "the lambda uses `{first}` from the enclosing function"
-        ));
+    if !closed.is_empty() {
+        return super::closure::lift_capturing_lambda(module, lambda, site, project, &base);
     }
     let stmt = top_statement(module, lambda.start_byte()).ok_or("no enclosing statement")?;
     let mut picker = NamePicker::new(module);
-    let name = picker.pick_free(&format!(
-        "_{}_{}_fn",
-        enclosing_name(module, scope),
-        api_short(api)
-    ));
+    let name = picker.pick_free(&base);
     let params = lambda
         .child_by_field_name("parameters")
         .map_or("", |p| module.text(p));
@@ -162,6 +164,26 @@ pub fn initializer_to_initargs(
     }) {
         return Err("`initargs=` is already given".into());
     }
+    // The arguments are now evaluated at the pool call: the names they read must be bound.
+    for a in &args.positional {
+        for ident in descendants(*a).filter(|n| n.kind() == "identifier") {
+            let name = module.text(ident);
+            if let Some((s, _)) = module.lookup(scope, name, ident.start_byte()) {
+                let sc = &module.scopes[s];
+                if s == MODULE_SCOPE {
+                    continue;
+                }
+                let bound = sc.kind == ScopeKind::Function
+                    && super::capture::definitely_bound(module, sc.node, name, lambda);
+                if !bound {
+                    return Err(format!(
+                        "`{name}` may not be bound yet at the pool call (line {})",
+                        lambda.start_position().row + 1
+                    ));
+                }
+            }
+        }
+    }
     let values: Vec<&str> = args.positional.iter().map(|a| module.text(*a)).collect();
     let tuple = match values.len() {
         1 => format!("({},)", values[0]),
@@ -180,7 +202,13 @@ pub fn initializer_to_initargs(
 
 /// PF003: move a local `def` (or a local `class`, whose methods were handed over) to module
 /// level; `def_scope` is the function that holds it.
-pub fn lift_local_function(module: &Module, def: Node, def_scope: ScopeId) -> Result<Fix, String> {
+pub fn lift_local_function(
+    module: &Module,
+    def: Node,
+    def_scope: ScopeId,
+    site: &Site,
+    project: &ProjectView,
+) -> Result<Fix, String> {
     let src = module.src;
     let name = def
         .child_by_field_name("name")
@@ -204,12 +232,8 @@ pub fn lift_local_function(module: &Module, def: Node, def_scope: ScopeId) -> Re
             ));
         }
     }
-    if let Some((_, self_name)) = module.method_context(def_scope) {
-        if closed.iter().any(|c| c == self_name) {
-            return Err(format!(
-                "`{name}` uses `{self_name}`: the instance would still be pickled"
-            ));
-        }
+    if !is_class && !closed.is_empty() {
+        return super::closure::lift_closure(module, def, site, project);
     }
     let stmt = top_statement(module, def.start_byte()).ok_or("no enclosing statement")?;
     let bindings = module.scopes[def_scope]
@@ -219,87 +243,70 @@ pub fn lift_local_function(module: &Module, def: Node, def_scope: ScopeId) -> Re
         .count();
     let mut picker = NamePicker::new(module);
     let outer = enclosing_name(module, def_scope);
-    if !closed.is_empty() {
-        // The def's place gets `name = partial(new, …)`: `new` must differ from `name`.
-        picker.reserve(name);
-    }
     let new_name = picker.pick(name, &outer);
-    if closed.is_empty() && new_name == name && bindings != 1 {
+    if new_name == name && bindings != 1 {
         return Err(format!("`{name}` is bound more than once in its function"));
     }
-    // Renamed, a self-reference inside the body would point at nothing.
     let name_node = def.child_by_field_name("name").map(|n| n.id());
-    let names_itself = descendants(def)
-        .any(|n| n.kind() == "identifier" && Some(n.id()) != name_node && module.text(n) == name);
-    if new_name != name && names_itself {
-        return Err(format!(
-            "`{name}` refers to itself and its name is taken at module level"
-        ));
-    }
+    // Renamed, a self-reference inside the body must use the new name (an attribute or a
+    // keyword that merely spells the name is no reference).
+    let self_refs: Vec<Node> = module
+        .identifiers
+        .iter()
+        .filter(|(n, _)| def.byte_range().contains(&n.start_byte()) && module.text(*n) == name)
+        .filter(|(n, s)| {
+            matches!(module.lookup(*s, name, n.start_byte()),
+                Some((s, b)) if s == def_scope
+                    && match b.value {
+                        BindingValue::Function(d) => d.id() == def.id(),
+                        BindingValue::Class(c) => module.classes[c].node.id() == def.id(),
+                        _ => false,
+                    })
+        })
+        .filter(|(n, _)| Some(n.id()) != name_node)
+        .map(|(n, _)| *n)
+        .collect();
     let siblings = def.parent().map_or(0, |b| {
         named_children(b)
             .iter()
             .filter(|n| n.kind() != "comment")
             .count()
     });
-    if closed.is_empty() && new_name == name && siblings <= 1 {
+    if new_name == name && siblings <= 1 {
         return Err(format!("`{name}` is all its function holds"));
     }
 
-    // The lifted text: renamed, closed-over names as keyword-only parameters.
+    // The lifted text, renamed.
     let range = method_range(src, def);
     let mut inner: Vec<Edit> = Vec::new();
     if new_name != name {
         if let Some(n) = def.child_by_field_name("name") {
             inner.push(Edit::replace(n.byte_range(), new_name.clone()));
         }
-    }
-    if !closed.is_empty() {
-        inner.push(keyword_only_params(module, def, &closed, false)?);
+        for r in &self_refs {
+            inner.push(Edit::replace(r.byte_range(), new_name.clone()));
+        }
     }
     let lifted = relocate(src, def, range.clone(), inner)?;
 
     let mut edits = vec![insertion_before(module, stmt, &lifted)];
     let indent = &src[line_start(src, def.start_byte())..def.start_byte()];
     let nl = newline_of(src);
-    let applicability;
-    if closed.is_empty() && new_name == name {
+    if new_name == name {
         edits.push(Edit::delete(deletion_range(src, range)));
-        applicability = Applicability::Safe;
     } else {
-        let value = if closed.is_empty() {
-            applicability = Applicability::Safe;
-            new_name.clone()
-        } else {
-            applicability = Applicability::Unsafe;
-            let (partial, import) = partial_name(module);
-            edits.extend(import);
-            let kwargs: Vec<String> = closed.iter().map(|c| format!("{c}={c}")).collect();
-            format!("{partial}({new_name}, {})", kwargs.join(", "))
-        };
         let start = line_start(src, range.start);
         let end = line_end_inclusive(src, range.end);
         let ends_with_newline = src[..end].ends_with('\n');
         let tail = if ends_with_newline { nl } else { "" };
         edits.push(Edit::replace(
             start..end,
-            format!("{indent}{name} = {value}{tail}"),
+            format!("{indent}{name} = {new_name}{tail}"),
         ));
     }
     let kind = if is_class { "class" } else { "function" };
-    let message = if closed.is_empty() {
-        format!("Move local {kind} `{name}` to module level")
-    } else {
-        format!(
-            "Move local function `{name}` to module level, binding {} with functools.partial",
-            closed
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    let mut fix = Fix::new(merge_insertions(edits), applicability, message);
+    let message = format!("Move local {kind} `{name}` to module level");
+    let mut fix = Fix::new(merge_insertions(edits), Applicability::Safe, message);
     fix.defines = vec![new_name];
     Ok(fix)
 }

@@ -3,7 +3,8 @@
 //! An `Edit` replaces a byte range of the text it was planned on. A `Fix` is all the edits
 //! one finding needs, applied together or not at all. Fixes that touch overlapping bytes
 //! (or define the same new module-level name) cannot go in the same pass: the later one
-//! waits for the next pass, where it is planned afresh on the new text.
+//! waits for the next pass, where it is planned afresh on the new text. An edit identical to
+//! one already chosen (the same `import functools`) is shared instead.
 
 use std::ops::Range;
 
@@ -114,15 +115,21 @@ pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, Vec<bool>) {
             applied[i] = true;
             continue;
         }
+        // An edit identical to one already taken (two fixes inserting the same
+        // `import functools`) is shared, not a conflict.
         let clash = fix
             .edits
             .iter()
-            .any(|e| taken.iter().any(|t| t.conflicts_with(e)))
+            .any(|e| taken.iter().any(|t| *t != e && t.conflicts_with(e)))
             || fix.defines.iter().any(|n| names.contains(&n.as_str()));
         if clash {
             continue;
         }
-        taken.extend(fix.edits.iter());
+        for e in &fix.edits {
+            if !taken.contains(&e) {
+                taken.push(e);
+            }
+        }
         names.extend(fix.defines.iter().map(String::as_str));
         applied[i] = true;
         chosen.push(i);
@@ -175,6 +182,24 @@ mod tests {
         let (out, applied) = apply_fixes("01234567", &[&a, &same, &other]);
         assert_eq!(out, "x01234567");
         assert_eq!(applied, vec![true, true, false]);
+    }
+
+    #[test]
+    fn identical_edits_are_shared() {
+        let import = Edit::insert(0, "import functools\n");
+        let a = Fix::new(
+            vec![import.clone(), Edit::replace(2..3, "A")],
+            Applicability::Unsafe,
+            "a".into(),
+        );
+        let b = Fix::new(
+            vec![import, Edit::replace(5..6, "B")],
+            Applicability::Unsafe,
+            "b".into(),
+        );
+        let (out, applied) = apply_fixes("0123456789", &[&a, &b]);
+        assert_eq!(out, "import functools\n01A34B6789");
+        assert_eq!(applied, vec![true, true]);
     }
 
     #[test]

@@ -90,6 +90,16 @@ fn outer_names<'t>(
     out
 }
 
+/// Names (not attribute or keyword names) used inside `node`.
+pub(super) fn names_used<'t>(module: &Module<'t>, node: Node) -> HashSet<&'t str> {
+    module
+        .identifiers
+        .iter()
+        .filter(|(n, _)| node.byte_range().contains(&n.start_byte()))
+        .map(|(n, _)| module.text(*n))
+        .collect()
+}
+
 /// The parameter name for `self.attr`: `attr`, unless the body already uses that name for
 /// something else (`ast` the module vs `self.ast`) or another parameter has it.
 pub(super) fn param_for_attr(used: &HashSet<&str>, taken: &[String], attr: &str) -> String {
@@ -194,10 +204,7 @@ fn collect(
     // The body's captured names.
     let self_name = module.method_context(home).map(|(_, s)| s);
     let body_names = outer_names(module, node, node.byte_range(), &in_signature);
-    let used: HashSet<&str> = descendants(node)
-        .filter(|n| n.kind() == "identifier")
-        .map(|n| module.text(n))
-        .collect();
+    let used = names_used(module, node);
     let mut attrs: Vec<String> = Vec::new();
     for (ident, s) in body_names {
         let name = module.text(ident);

@@ -377,59 +377,6 @@ pub fn move_out_of_main_guard(module: &Module, def: Node, name: &str) -> Result<
     Ok(fix)
 }
 
-/// Add `names` as keyword-only parameters of `def`.
-pub(super) fn keyword_only_params(
-    module: &Module,
-    def: Node,
-    names: &[String],
-    skip_self: bool,
-) -> Result<Edit, String> {
-    let params = def
-        .child_by_field_name("parameters")
-        .ok_or("no parameter list")?;
-    let mut list: Vec<Node> = named_children(params)
-        .into_iter()
-        .filter(|n| n.kind() != "comment")
-        .collect();
-    if skip_self && !list.is_empty() {
-        list.remove(0);
-    }
-    if list.iter().any(|p| {
-        p.kind() == "dictionary_splat_pattern"
-            || (p.kind() == "typed_parameter"
-                && named_children(*p)
-                    .iter()
-                    .any(|c| c.kind() == "dictionary_splat_pattern"))
-    }) {
-        return Err("the function takes **kwargs".to_string());
-    }
-    let own: Vec<&str> = list
-        .iter()
-        .filter_map(|p| crate::judge::param_name(module, *p))
-        .collect();
-    if let Some(clash) = names.iter().find(|n| own.contains(&n.as_str())) {
-        return Err(format!("`{clash}` is already a parameter"));
-    }
-    let has_star = list.iter().any(|p| {
-        matches!(p.kind(), "keyword_separator" | "list_splat_pattern")
-            || (p.kind() == "typed_parameter"
-                && named_children(*p)
-                    .iter()
-                    .any(|c| c.kind() == "list_splat_pattern"))
-    });
-    let close = params.end_byte().saturating_sub(1);
-    let before = module.src[params.start_byte() + 1..close].trim_end();
-    // With `self` removed and nothing after it, the parameter list starts empty.
-    let sep = if before.is_empty() || before.ends_with(',') || list.is_empty() {
-        ""
-    } else {
-        ", "
-    };
-    let star = if has_star { "" } else { "*, " };
-    let at = params.start_byte() + 1 + before.len();
-    Ok(Edit::insert(at, format!("{sep}{star}{}", names.join(", "))))
-}
-
 /// How this module can say `functools.partial`, and the import edit if it can't yet.
 pub(super) fn partial_name(module: &Module) -> (String, Option<Edit>) {
     for b in &module.scopes[MODULE_SCOPE].bindings {
@@ -444,24 +391,7 @@ pub(super) fn partial_name(module: &Module) -> (String, Option<Edit>) {
     }
     let src = module.src;
     let nl = newline_of(src);
-    // After the last import of the leading block (or the docstring / first line comments).
-    let mut at = 0;
-    for stmt in children(module.root) {
-        match stmt.kind() {
-            "import_statement"
-            | "import_from_statement"
-            | "future_import_statement"
-            | "comment" => {
-                at = line_end_inclusive(src, stmt.end_byte());
-            }
-            "expression_statement"
-                if at == 0 && stmt.named_child(0).is_some_and(|s| s.kind() == "string") =>
-            {
-                at = line_end_inclusive(src, stmt.end_byte());
-            }
-            _ => break,
-        }
-    }
+    let at = import_point(module);
     let prefix = if at > 0 && !src[..at].ends_with('\n') {
         nl
     } else {
@@ -471,6 +401,38 @@ pub(super) fn partial_name(module: &Module) -> (String, Option<Edit>) {
         "functools.partial".to_string(),
         Some(Edit::insert(at, format!("{prefix}import functools{nl}"))),
     )
+}
+
+/// Where a new import goes: after the module docstring, every `from __future__` import and
+/// the rest of the leading imports, whatever comments (shebang, encoding cookie, licence)
+/// come first. With none of those, after the leading comments (never before a cookie).
+fn import_point(module: &Module) -> usize {
+    let src = module.src;
+    let mut at = None;
+    let mut after_comments = if src.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut docstring_allowed = true;
+    for stmt in children(module.root) {
+        match stmt.kind() {
+            "comment" => {
+                if at.is_none() {
+                    after_comments = line_end_inclusive(src, stmt.end_byte());
+                }
+            }
+            "import_statement" | "import_from_statement" | "future_import_statement" => {
+                docstring_allowed = false;
+                at = Some(line_end_inclusive(src, stmt.end_byte()));
+            }
+            "expression_statement"
+                if docstring_allowed
+                    && stmt.named_child(0).is_some_and(|s| s.kind() == "string") =>
+            {
+                docstring_allowed = false;
+                at = Some(line_end_inclusive(src, stmt.end_byte()));
+            }
+            _ => break,
+        }
+    }
+    at.unwrap_or(after_comments)
 }
 
 /// Two insertions at one point inside a fix become one edit (import first).

@@ -48,7 +48,10 @@ pub fn read_only_attr(
     let c = &module.classes[class];
     let not = |why: String| Err(format!("`self.{attr}` {why}"));
     if module.scopes[c.scope].bindings.iter().any(|b| b.name == attr) {
-        return not(format!("is also a class attribute of `{}`", c.name));
+        return not(format!(
+            "is defined in the body of `{}` (a method, property or class attribute)",
+            c.name
+        ));
     }
     let (own_init, own_written) = attribute_kinds(module, class);
     if own_written.iter().any(|a| a == attr) {

@@ -819,6 +819,47 @@ fn remove_statement(
     Ok(Edit::delete(deletion_range(src, range)))
 }
 
+/// For `fn = lambda …` whose only use is the pool's argument, that use.
+fn stored_reference<'t>(
+    module: &Module<'t>,
+    lambda: Node<'t>,
+    home: ScopeId,
+    site: &Site<'t>,
+) -> Result<Node<'t>, String> {
+    let not = || "the lambda reaches the pool through more than one step".to_string();
+    let assign = lambda.parent().filter(|p| p.kind() == "assignment").ok_or_else(not)?;
+    let target = assign
+        .child_by_field_name("left")
+        .filter(|l| l.kind() == "identifier")
+        .ok_or_else(not)?;
+    let var = module.text(target);
+    let bindings: Vec<_> = module.scopes[home]
+        .bindings
+        .iter()
+        .filter(|b| b.name == var)
+        .collect();
+    if bindings.len() != 1 {
+        return Err(format!("`{var}` is bound more than once"));
+    }
+    let uses: Vec<Node> = module
+        .identifiers
+        .iter()
+        .filter(|(n, _)| module.text(*n) == var && n.id() != target.id())
+        .filter(|(n, s)| {
+            module
+                .lookup(*s, var, n.start_byte())
+                .is_some_and(|(s, b)| s == home && b.at == target.start_byte())
+        })
+        .map(|(n, _)| *n)
+        .collect();
+    match uses[..] {
+        [only] if site.callable.byte_range().contains(&only.start_byte()) => Ok(only),
+        _ => Err(format!(
+            "`{var}` is used elsewhere than the pool call: its captures could not be bound there"
+        )),
+    }
+}
+
 /// PF002, unsafe: a lambda that captures becomes a module-level `def` taking the captures as
 /// keyword-only parameters, and the lambda `functools.partial(def, k=k)`.
 pub fn lift_capturing_lambda(
@@ -843,12 +884,23 @@ pub fn lift_capturing_lambda(
     defaults_stay_valid(module, &list, &dropped)?;
     defaults_not_passed(module, site, &list, &cap.defaults)?;
     let default_caps: Vec<usize> = cap.defaults.iter().map(|(_, c)| *c).collect();
+    // Where the values are bound: the lambda itself, or — stored first in a local the pool
+    // then receives (`fn = lambda x: x * z`, `z = …`, `pool.map(fn, xs)`) — the pool call.
+    let stored_in = if site.callable.byte_range().contains(&lambda.start_byte()) {
+        None
+    } else {
+        Some(stored_reference(module, lambda, home, site)?)
+    };
+    if stored_in.is_some() && !cap.defaults.is_empty() {
+        return Err("a stored lambda's defaults are evaluated where it is defined".into());
+    }
+    let bind_at = stored_in.unwrap_or(lambda);
     for c in &cap.captures {
         for r in &c.reads {
-            if !definitely_bound(module, func, r, lambda) {
+            if !definitely_bound(module, func, r, bind_at) {
                 return Err(format!(
-                    "`{r}` may not be bound yet at the lambda (line {}): the value could not be read there",
-                    lambda.start_position().row + 1
+                    "`{r}` may not be bound yet at the pool call (line {}): the value could not be read there",
+                    bind_at.start_position().row + 1
                 ));
             }
         }
@@ -929,10 +981,15 @@ pub fn lift_capturing_lambda(
         .join(", ");
     let (partial, import) = partial_name(module);
     let stmt = super::lift::top_statement(module, lambda.start_byte()).ok_or("no enclosing statement")?;
-    let mut edits = vec![
-        insert_before_statement(src, stmt.start_byte(), &def),
-        Edit::replace(lambda.byte_range(), format!("{partial}({name}, {args})")),
-    ];
+    let bound = format!("{partial}({name}, {args})");
+    let mut edits = vec![insert_before_statement(src, stmt.start_byte(), &def)];
+    match stored_in {
+        Some(reference) => {
+            edits.push(Edit::replace(lambda.byte_range(), name.clone()));
+            edits.push(Edit::replace(reference.byte_range(), bound));
+        }
+        None => edits.push(Edit::replace(lambda.byte_range(), bound)),
+    }
     edits.extend(import);
     let names: Vec<String> = cap
         .captures

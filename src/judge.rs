@@ -450,9 +450,17 @@ pub fn judge_method<'t>(
                             } else {
                                 "reads"
                             };
+                            // Why a read is not read-only state, when that is the question.
+                            let why = if verb == "reads" && name == method {
+                                crate::state::read_only_attr(module, class, project, attr_name)
+                                    .err()
+                                    .map_or(String::new(), |w| format!(", and {w}"))
+                            } else {
+                                String::new()
+                            };
                             return MethodVerdict::Stateful {
                                 reason: format!(
-                                    "`{name}` {verb} `{self_name}.{attr_name}` (line {line})"
+                                    "`{name}` {verb} `{self_name}.{attr_name}` (line {line}){why}"
                                 ),
                             };
                         }

@@ -5,7 +5,9 @@ use std::ops::Range;
 use crate::edit::{apply_fixes, Applicability, Fix};
 use crate::facts::FileFacts;
 use crate::hierarchy::{AnalysisScope, ProjectView};
-use crate::judge::{classify, closure_names, judge_method, main_guard_only_name, Callable, MethodVerdict};
+use crate::judge::{
+    classify, closure_names, judge_method, main_guard_only_name, Callable, MethodVerdict,
+};
 use crate::matcher::{find_sites, Channel, Site};
 use crate::parse::{error_count, first_error, parse};
 use crate::resolve::{Module, StartMethod};

@@ -24,7 +24,8 @@ pub fn attribute_kinds(module: &Module, class: ClassId) -> (Vec<String>, Vec<Str
             !assigns.is_empty()
                 && assigns.iter().all(|a| {
                     init.def.byte_range().contains(&a.target.start_byte())
-                        && a.value.is_some_and(|v| !holds_resource(module, v, init.scope))
+                        && a.value
+                            .is_some_and(|v| !holds_resource(module, v, init.scope))
                 })
         });
         if ok {
@@ -47,7 +48,11 @@ pub fn read_only_attr(
 ) -> Result<(), String> {
     let c = &module.classes[class];
     let not = |why: String| Err(format!("`self.{attr}` {why}"));
-    if module.scopes[c.scope].bindings.iter().any(|b| b.name == attr) {
+    if module.scopes[c.scope]
+        .bindings
+        .iter()
+        .any(|b| b.name == attr)
+    {
         return not(format!(
             "is defined in the body of `{}` (a method, property or class attribute)",
             c.name

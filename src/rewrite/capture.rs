@@ -173,18 +173,16 @@ pub fn definitely_bound(module: &Module, func: Node, name: &str, at: Node) -> bo
                     }
                 }
             }
-            "for_statement" if is_body("body") => {
-                if parent
-                    .child_by_field_name("left")
-                    .is_some_and(|l| pattern_binds(module, l, name))
-                {
-                    return true;
-                }
+            "for_statement"
+                if is_body("body")
+                    && parent
+                        .child_by_field_name("left")
+                        .is_some_and(|l| pattern_binds(module, l, name)) =>
+            {
+                return true;
             }
-            "with_statement" if is_body("body") => {
-                if with_binds(module, parent, name) {
-                    return true;
-                }
+            "with_statement" if is_body("body") && with_binds(module, parent, name) => {
+                return true;
             }
             "list_comprehension"
             | "set_comprehension"
@@ -212,12 +210,16 @@ pub fn definitely_bound(module: &Module, func: Node, name: &str, at: Node) -> bo
 fn pattern_binds(module: &Module, target: Node, name: &str) -> bool {
     match target.kind() {
         "identifier" => module.text(target) == name,
-        "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list"
-        | "list_splat_pattern" | "parenthesized_expression" | "list_splat" => {
-            named_children(target)
-                .into_iter()
-                .any(|c| pattern_binds(module, c, name))
-        }
+        "pattern_list"
+        | "tuple_pattern"
+        | "list_pattern"
+        | "tuple"
+        | "list"
+        | "list_splat_pattern"
+        | "parenthesized_expression"
+        | "list_splat" => named_children(target)
+            .into_iter()
+            .any(|c| pattern_binds(module, c, name)),
         _ => false,
     }
 }
@@ -313,10 +315,13 @@ pub fn start_gap(
         return Ok(());
     }
     let call = site.call;
-    let chained = call.parent().filter(|p| p.kind() == "attribute").is_some_and(|a| {
-        a.child_by_field_name("attribute")
-            .is_some_and(|n| module.text(n) == "start")
-    });
+    let chained = call
+        .parent()
+        .filter(|p| p.kind() == "attribute")
+        .is_some_and(|a| {
+            a.child_by_field_name("attribute")
+                .is_some_and(|n| module.text(n) == "start")
+        });
     if chained {
         return Ok(());
     }

@@ -18,8 +18,7 @@ use std::collections::HashSet;
 use tree_sitter::Node;
 
 use super::capture::{
-    bound_args, capture_params, definitely_bound, in_self_documenting, start_gap, Capture,
-    Params,
+    bound_args, capture_params, definitely_bound, in_self_documenting, start_gap, Capture, Params,
 };
 use super::lift::{merge_insertions, partial_name};
 use super::names::NamePicker;
@@ -28,7 +27,7 @@ use crate::edit::{apply_edits, Applicability, Edit, Fix};
 use crate::hierarchy::ProjectView;
 use crate::matcher::{Channel, Site};
 use crate::parse::{call_args, descendants, named_children, strip_parens};
-use crate::resolve::{BindingValue, Module, ScopeId, ScopeKind, MODULE_SCOPE};
+use crate::resolve::{BindingValue, Module, ScopeId, ScopeKind};
 use crate::source::{line_end_inclusive, line_start, newline_of};
 
 /// What a closure reads from outside, as captures plus the edits inside its own text.
@@ -149,8 +148,7 @@ fn collect(
         }
     }
     if let Some(r) = node.child_by_field_name("return_type") {
-        if let Some((n, _)) = outer_names(module, node, r.byte_range(), &HashSet::new()).first()
-        {
+        if let Some((n, _)) = outer_names(module, node, r.byte_range(), &HashSet::new()).first() {
             return Err(format!(
                 "an annotation uses `{}` from the enclosing function",
                 module.text(*n)
@@ -225,25 +223,20 @@ fn collect(
                     parent.start_position().row + 1
                 ));
             }
-            let index = match attrs.iter().position(|a| a == attr) {
-                Some(i) => i,
-                None => {
-                    attrs.push(attr.to_string());
-                    let taken: Vec<String> = captures.iter().map(|c| c.param.clone()).collect();
-                    let param = param_for_attr(&used, &taken, attr);
-                    captures.push(Capture {
-                        param,
-                        value: format!("{name}.{attr}"),
-                        reads: vec![name.to_string()],
-                    });
-                    captures.len() - 1
-                }
-            };
+            let value = format!("{name}.{attr}");
+            if !attrs.iter().any(|a| a == attr) {
+                attrs.push(attr.to_string());
+                let taken: Vec<String> = captures.iter().map(|c| c.param.clone()).collect();
+                captures.push(Capture {
+                    param: param_for_attr(&used, &taken, attr),
+                    value: value.clone(),
+                    reads: vec![name.to_string()],
+                });
+            }
             let param = captures
                 .iter()
-                .rfind(|c| c.value == format!("{name}.{attr}"))
+                .rfind(|c| c.value == value)
                 .map_or(String::new(), |c| c.param.clone());
-            let _ = index;
             inner.push(Edit::replace(parent.byte_range(), param));
             continue;
         }
@@ -257,7 +250,13 @@ fn collect(
             reads: vec![name.to_string()],
         });
     }
-    if captures.iter().map(|c| &c.param).collect::<HashSet<_>>().len() != captures.len() {
+    if captures
+        .iter()
+        .map(|c| &c.param)
+        .collect::<HashSet<_>>()
+        .len()
+        != captures.len()
+    {
         return Err("two captured values would share a parameter name".into());
     }
     Ok(Captured {
@@ -294,7 +293,11 @@ fn self_attribute_read<'t>(module: &Module<'t>, ident: Node<'t>) -> Result<&'t s
 /// file, socket or connection (a `Process` may be given multiprocessing's own queues,
 /// pipes and locks).
 fn check_value_kind(module: &Module, home: ScopeId, name: &str, site: &Site) -> Result<(), String> {
-    for b in module.scopes[home].bindings.iter().filter(|b| b.name == name) {
+    for b in module.scopes[home]
+        .bindings
+        .iter()
+        .filter(|b| b.name == name)
+    {
         match &b.value {
             BindingValue::Function(_) | BindingValue::Class(_) => {
                 return Err(format!(
@@ -445,33 +448,25 @@ fn defaults_not_passed(
 fn defaults_stay_valid(module: &Module, params: &[Node], dropped: &[usize]) -> Result<(), String> {
     let mut seen_default = false;
     for (i, p) in params.iter().enumerate() {
-        match p.kind() {
-            "keyword_separator" | "list_splat_pattern" | "dictionary_splat_pattern" => break,
-            "default_parameter" | "typed_default_parameter" if !dropped.contains(&i) => {
-                seen_default = true
-            }
-            "positional_separator" => {}
-            _ if seen_default => {
-                return Err(format!(
-                    "`{}` would follow a parameter with a default once its default moves to the call",
-                    module.text(*p)
-                ))
-            }
-            _ => {}
+        let kind = p.kind();
+        if matches!(
+            kind,
+            "keyword_separator" | "list_splat_pattern" | "dictionary_splat_pattern"
+        ) {
+            break;
+        }
+        let keeps_default = matches!(kind, "default_parameter" | "typed_default_parameter")
+            && !dropped.contains(&i);
+        if keeps_default {
+            seen_default = true;
+        } else if seen_default && kind != "positional_separator" {
+            let text = module.text(*p);
+            return Err(format!(
+                "`{text}` would follow a parameter with a default once its default moves to the call"
+            ));
         }
     }
     Ok(())
-}
-
-/// Values at a reference outside the lifted function: each capture's value as text.
-fn values_outside(captures: &[Capture], positional: bool, skip_defaults: &[usize]) -> String {
-    let kept: Vec<Capture> = captures
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !skip_defaults.contains(i))
-        .map(|(_, c)| c.clone())
-        .collect();
-    bound_args(&kept, positional)
 }
 
 /// Split `captures` into those bound by position (leading, positional-only) and by
@@ -650,8 +645,13 @@ pub fn lift_closure(
         let Some((s, b)) = module.lookup(scope, name, ident.start_byte()) else {
             continue;
         };
-        let is_ours = s == home && matches!(b.value, BindingValue::Function(d) if d.id() == def.id());
-        if !is_ours || def.child_by_field_name("name").is_some_and(|n| n.id() == ident.id()) {
+        let is_ours =
+            s == home && matches!(b.value, BindingValue::Function(d) if d.id() == def.id());
+        if !is_ours
+            || def
+                .child_by_field_name("name")
+                .is_some_and(|n| n.id() == ident.id())
+        {
             continue;
         }
         let line = ident.start_position().row + 1;
@@ -745,7 +745,6 @@ pub fn lift_closure(
                 ));
             }
             let (lead, kw) = split_args(&cap.captures, &default_caps, positional, false);
-            let _ = values_outside;
             [lead, kw]
                 .into_iter()
                 .filter(|s| !s.is_empty())
@@ -769,7 +768,8 @@ pub fn lift_closure(
 
     let range = method_range(src, def);
     let lifted = relocate(src, def, range.clone(), inner)?;
-    let stmt = super::lift::top_statement(module, def.start_byte()).ok_or("no enclosing statement")?;
+    let stmt =
+        super::lift::top_statement(module, def.start_byte()).ok_or("no enclosing statement")?;
     let mut edits = vec![insert_before_statement(src, stmt.start_byte(), &lifted)];
     edits.push(remove_statement(module, def, range)?);
     edits.extend(outside);
@@ -827,7 +827,10 @@ fn stored_reference<'t>(
     site: &Site<'t>,
 ) -> Result<Node<'t>, String> {
     let not = || "the lambda reaches the pool through more than one step".to_string();
-    let assign = lambda.parent().filter(|p| p.kind() == "assignment").ok_or_else(not)?;
+    let assign = lambda
+        .parent()
+        .filter(|p| p.kind() == "assignment")
+        .ok_or_else(not)?;
     let target = assign
         .child_by_field_name("left")
         .filter(|l| l.kind() == "identifier")
@@ -919,9 +922,8 @@ pub fn lift_capturing_lambda(
         .filter(|(i, _)| !default_caps.contains(i))
         .map(|(_, c)| c.param.clone())
         .collect();
-    let inner_range = params_node.map_or(lambda.start_byte()..lambda.start_byte(), |p| {
-        p.byte_range()
-    });
+    let inner_range =
+        params_node.map_or(lambda.start_byte()..lambda.start_byte(), |p| p.byte_range());
     let params = Params {
         list: list.clone(),
         inner: inner_range.clone(),
@@ -936,7 +938,10 @@ pub fn lift_capturing_lambda(
         false
     } else {
         let (edit, positional) = if params_node.is_none() {
-            (Edit::insert(inner_range.start, format!("*, {}", plain.join(", "))), false)
+            (
+                Edit::insert(inner_range.start, format!("*, {}", plain.join(", "))),
+                false,
+            )
         } else {
             capture_params(module, &params, &plain, false)?
         };
@@ -980,7 +985,8 @@ pub fn lift_capturing_lambda(
         .collect::<Vec<_>>()
         .join(", ");
     let (partial, import) = partial_name(module);
-    let stmt = super::lift::top_statement(module, lambda.start_byte()).ok_or("no enclosing statement")?;
+    let stmt =
+        super::lift::top_statement(module, lambda.start_byte()).ok_or("no enclosing statement")?;
     let bound = format!("{partial}({name}, {args})");
     let mut edits = vec![insert_before_statement(src, stmt.start_byte(), &def)];
     match stored_in {
@@ -1005,6 +1011,5 @@ pub fn lift_capturing_lambda(
         ),
     );
     fix.defines = vec![name];
-    let _ = MODULE_SCOPE;
     Ok(fix)
 }

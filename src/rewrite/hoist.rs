@@ -113,8 +113,7 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Res
                 ));
             }
         }
-        positional = super::capture::Params::of_def(target_def)
-            .is_some_and(|p| p.takes_kwargs());
+        positional = super::capture::Params::of_def(target_def).is_some_and(|p| p.takes_kwargs());
     }
 
     // 2. New names: free at module level and in every function we reroute inside.
@@ -197,7 +196,10 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Res
             let before = src[open..close].trim_end();
             if positional {
                 let sep = if before.trim().is_empty() { "" } else { ", " };
-                reroutes.push(Edit::insert(open, format!("{}{sep}", attr_params.join(", "))));
+                reroutes.push(Edit::insert(
+                    open,
+                    format!("{}{sep}", attr_params.join(", ")),
+                ));
             } else {
                 let sep = if before.trim().is_empty() {
                     ""
@@ -207,7 +209,10 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Res
                     ", "
                 };
                 let kw: Vec<String> = attr_params.iter().map(|p| format!("{p}={p}")).collect();
-                reroutes.push(Edit::insert(open + before.len(), format!("{sep}{}", kw.join(", "))));
+                reroutes.push(Edit::insert(
+                    open + before.len(),
+                    format!("{sep}{}", kw.join(", ")),
+                ));
             }
             continue;
         }

@@ -256,12 +256,12 @@ pub fn lift_local_function(
         .filter(|(n, _)| def.byte_range().contains(&n.start_byte()) && module.text(*n) == name)
         .filter(|(n, s)| {
             matches!(module.lookup(*s, name, n.start_byte()),
-                Some((s, b)) if s == def_scope
-                    && match b.value {
-                        BindingValue::Function(d) => d.id() == def.id(),
-                        BindingValue::Class(c) => module.classes[c].node.id() == def.id(),
-                        _ => false,
-                    })
+            Some((s, b)) if s == def_scope
+                && match b.value {
+                    BindingValue::Function(d) => d.id() == def.id(),
+                    BindingValue::Class(c) => module.classes[c].node.id() == def.id(),
+                    _ => false,
+                })
         })
         .filter(|(n, _)| Some(n.id()) != name_node)
         .map(|(n, _)| *n)

@@ -38,22 +38,6 @@ pub struct Capture {
     pub reads: Vec<String>,
 }
 
-/// `k=k, self_factor=self.factor` (keyword-only parameters) or `k, self.factor`
-/// (positional-only, when the function takes `**kwargs`).
-pub fn bound_args(captures: &[Capture], positional: bool) -> String {
-    captures
-        .iter()
-        .map(|c| {
-            if positional {
-                c.value.clone()
-            } else {
-                format!("{}={}", c.param, c.value)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The parameters of a `def` or lambda: every parameter node, and where the list's text
 /// starts and ends (inside the parentheses of a `def`).
 pub struct Params<'t> {

@@ -18,7 +18,7 @@ use std::collections::HashSet;
 use tree_sitter::Node;
 
 use super::capture::{
-    bound_args, capture_params, definitely_bound, in_self_documenting, start_gap, Capture, Params,
+    capture_params, definitely_bound, in_self_documenting, start_gap, Capture, Params,
 };
 use super::lift::{merge_insertions, partial_name};
 use super::names::NamePicker;

@@ -637,6 +637,7 @@ pub fn lift_closure(
     let mut uses_partial = false;
     let mut outside: Vec<Edit> = Vec::new();
     let mut site_seen = false;
+    let sites = crate::matcher::find_sites(module);
 
     for &(ident, scope) in &module.identifiers {
         if module.text(ident) != name {
@@ -728,13 +729,17 @@ pub fn lift_closure(
                     }
                 }
             }
-            let at_site = site.callable.byte_range().contains(&ident.start_byte());
-            if at_site {
-                site_seen = true;
-                defaults_not_passed(module, site, &params.list, &cap.defaults)?;
+            // Every pool call the rewrite touches is checked, not only this finding's: the
+            // findings of one function share one fix.
+            let pool_site = sites
+                .iter()
+                .find(|s| s.callable.byte_range().contains(&ident.start_byte()));
+            if let Some(at) = pool_site {
+                site_seen |= at.callable.id() == site.callable.id();
+                defaults_not_passed(module, at, &params.list, &cap.defaults)?;
                 let reads: Vec<String> =
                     cap.captures.iter().flat_map(|c| c.reads.clone()).collect();
-                start_gap(module, site, home, func, &reads)?;
+                start_gap(module, at, home, func, &reads)?;
             } else if !cap.defaults.is_empty() {
                 return Err(format!(
                     "`{name}` is used as a value (line {line}): whether a default is also passed is unknown"

@@ -6,7 +6,9 @@ use crate::codecs::Codec;
 use crate::edit::{apply_fixes, Applicability, Fix};
 use crate::facts::FileFacts;
 use crate::hierarchy::{AnalysisScope, ProjectView};
-use crate::judge::{classify, judge_method, main_guard_only_name, Callable, MethodVerdict};
+use crate::judge::{
+    classify, closure_names, judge_method, main_guard_only_name, Callable, MethodVerdict,
+};
 use crate::matcher::{find_argument_sites, find_process_subclasses, find_sites, Channel, Site};
 use crate::parse::{error_count, first_error, parse};
 use crate::resolve::{Module, StartMethod};
@@ -203,9 +205,13 @@ fn judge_site(module: &Module, site: &Site, project: &ProjectView) -> Option<Fin
             );
             let plan = match main_guard_only_name(module, lambda) {
                 Some(why) => Err(why),
-                None => lift_lambda(module, lambda, site.scope, &site.api).or_else(|why| {
-                    initializer_to_initargs(module, lambda, site.scope).map_err(|_| why)
-                }),
+                // A lambda that captures nothing moves as it is (safe); one that captures
+                // prefers `initargs=` where the API has it.
+                None if closure_names(module, lambda).is_empty() => {
+                    lift_lambda(module, lambda, site, project)
+                }
+                None => initializer_to_initargs(module, lambda, site.scope)
+                    .or_else(|_| lift_lambda(module, lambda, site, project)),
             };
             planned(Rule::Lambda, message, plan, Verdict::Liftable)
         }
@@ -220,7 +226,7 @@ fn judge_site(module: &Module, site: &Site, project: &ProjectView) -> Option<Fin
             let lifted = match (def, def_scope) {
                 (Some(def), Some(scope)) => match main_guard_only_name(module, def) {
                     Some(why) => Err(why),
-                    None => lift_local_function(module, def, scope),
+                    None => lift_local_function(module, def, scope, site, project),
                 },
                 _ => Err("its definition was not found".to_string()),
             };

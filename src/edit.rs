@@ -3,7 +3,8 @@
 //! An `Edit` replaces a byte range of the text it was planned on. A `Fix` is all the edits
 //! one finding needs, applied together or not at all. Fixes that touch overlapping bytes
 //! (or define the same new module-level name) cannot go in the same pass: the later one
-//! waits for the next pass, where it is planned afresh on the new text.
+//! waits for the next pass, where it is planned afresh on the new text. An edit identical to
+//! one already chosen (the same `import functools`) is shared instead.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
@@ -276,6 +277,24 @@ mod tests {
         let (out, applied) = apply_fixes("0123456789", &[&a, &b, &c]);
         assert_eq!(out, "01RE6789");
         assert_eq!(applied, vec![true, false, true]);
+    }
+
+    #[test]
+    fn identical_edits_are_shared() {
+        let import = Edit::insert(0, "import functools\n");
+        let a = Fix::new(
+            vec![import.clone(), Edit::replace(2..3, "A")],
+            Applicability::Unsafe,
+            "a".into(),
+        );
+        let b = Fix::new(
+            vec![import, Edit::replace(5..6, "B")],
+            Applicability::Unsafe,
+            "b".into(),
+        );
+        let (out, applied) = apply_fixes("0123456789", &[&a, &b]);
+        assert_eq!(out, "import functools\n01A34B6789");
+        assert_eq!(applied, vec![true, true]);
     }
 
     #[test]

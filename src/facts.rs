@@ -46,6 +46,11 @@ pub struct ClassFacts {
     pub defines: HashSet<String>,
     /// `self.x = …` in the class's methods, in source order.
     pub attrs: Vec<AttrFact>,
+    /// Attributes set through `self` only in this class's `__init__`, with values that
+    /// pickle (read-only state, see `state`).
+    pub init_attrs: HashSet<String>,
+    /// Every other attribute this class assigns through `self`.
+    pub written_attrs: HashSet<String>,
 }
 
 /// One `self.x = value` in a method: what instance analysis needs to know of it.
@@ -125,7 +130,7 @@ impl FileFacts {
             .map(|m| absolute(&m))
             .collect();
         let mut classes = Vec::new();
-        for c in &module.classes {
+        for (class_id, c) in module.classes.iter().enumerate() {
             let top_level = c.parent_scope == MODULE_SCOPE
                 && c.stmt.parent().is_some_and(|p| p.kind() == "module");
             let mut bases = Vec::new();
@@ -176,7 +181,10 @@ impl FileFacts {
                 .iter()
                 .map(|b| b.name.clone())
                 .collect();
+            let (init_attrs, written_attrs) = crate::state::attribute_kinds(module, class_id);
             classes.push(ClassFacts {
+                init_attrs: init_attrs.into_iter().collect(),
+                written_attrs: written_attrs.into_iter().collect(),
                 name: c.name.clone(),
                 line: c.node.start_position().row + 1,
                 top_level,

@@ -436,7 +436,8 @@ pub fn judge_method<'t>(
                         }
                         None if name == method
                             && !is_write_target(node)
-                            && set_only_in_init(module, class, attr_name) =>
+                            && crate::state::read_only_attr(module, class, project, attr_name)
+                                .is_ok() =>
                         {
                             if !set.read_attrs.iter().any(|a| a == attr_name) {
                                 set.read_attrs.push(attr_name.to_string());
@@ -449,9 +450,17 @@ pub fn judge_method<'t>(
                             } else {
                                 "reads"
                             };
+                            // Why a read is not read-only state, when that is the question.
+                            let why = if verb == "reads" && name == method {
+                                crate::state::read_only_attr(module, class, project, attr_name)
+                                    .err()
+                                    .map_or(String::new(), |w| format!(", and {w}"))
+                            } else {
+                                String::new()
+                            };
                             return MethodVerdict::Stateful {
                                 reason: format!(
-                                    "`{name}` {verb} `{self_name}.{attr_name}` (line {line})"
+                                    "`{name}` {verb} `{self_name}.{attr_name}` (line {line}){why}"
                                 ),
                             };
                         }
@@ -1138,62 +1147,6 @@ fn literal_prefix(module: &Module, expr: Node) -> Option<String> {
         }
         _ => None,
     }
-}
-
-/// `self.x` is assigned in `__init__` and nowhere else (nor is it a class attribute), so
-/// reading it in a worker gives the value it had when the task was sent.
-fn set_only_in_init(module: &Module, class: ClassId, attr: &str) -> bool {
-    let c = &module.classes[class];
-    let Some(assigns) = c.self_attrs.get(attr) else {
-        return false;
-    };
-    let Some(init) = c.methods_named("__init__").last() else {
-        return false;
-    };
-    let class_level = module.scopes[c.scope]
-        .bindings
-        .iter()
-        .any(|b| b.name == attr);
-    let init_scope = init.scope;
-    !class_level
-        && !assigns.is_empty()
-        && assigns.iter().all(|a| {
-            init.def.byte_range().contains(&a.target.start_byte())
-                && a.value
-                    .is_some_and(|v| !holds_resource(module, v, init_scope))
-        })
-}
-
-/// Values that never pickle (locks, pools, files, sockets, connections): binding them into
-/// a partial would fail just the same.
-fn holds_resource(module: &Module, value: Node, scope: ScopeId) -> bool {
-    let value = strip_parens(value);
-    if value.kind() != "call" {
-        return false;
-    }
-    let Some(callee) = value.child_by_field_name("function") else {
-        return false;
-    };
-    let q = module
-        .qualname(callee, scope)
-        .unwrap_or_else(|| module.text(callee).to_string());
-    const PREFIXES: &[&str] = &[
-        "threading.",
-        "multiprocessing.",
-        "concurrent.futures.",
-        "socket.",
-        "sqlite3.",
-        "queue.",
-        "asyncio.",
-        "subprocess.",
-        "io.",
-        "tempfile.",
-        "logging.",
-    ];
-    q == "open"
-        || PREFIXES.iter().any(|p| q.starts_with(p))
-        || q.ends_with("connect")
-        || q.ends_with("Lock")
 }
 
 fn refused_mangled<'t>(name: &str, via: &str) -> MethodVerdict<'t> {

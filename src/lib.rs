@@ -37,6 +37,7 @@ pub mod rules;
 pub mod server;
 pub mod settings;
 pub mod source;
+pub mod state;
 pub mod strict;
 pub mod suppress;
 pub mod unpicklable;

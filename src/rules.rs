@@ -93,6 +93,14 @@ moves it to a private module-level function placed before the class, reroutes th
 argument and the calls `self.m(...)`, and keeps the method as a one-line wrapper (with its
 docstring) wherever anything else may still need it.
 
+Unsafe (`--unsafe-fixes`): a method that only reads read-only state — attributes assigned
+in `__init__` of the class or of a base class in the project, never reassigned by the
+class, its bases or subclasses, and not holding a lock, pool, socket, file or connection —
+becomes a function taking them as keyword-only parameters (named so they shadow nothing
+the body uses; positional-only beside `**kwargs`), and the pool gets
+`functools.partial(_m, factor=self.factor)`: the values are read at the call. Its own
+`self.m(...)` calls pass them on. Refused when the body prints `{self.attr=}`.
+
 The fix is *allowed*, not merely not denied: the whole project is analysed (the git work
 tree, else the folder with pyproject.toml/setup.py/setup.cfg, whatever paths were named), and
 the hoist happens only when all of these hold; otherwise the finding names the file:line
@@ -155,7 +163,17 @@ Lambdas pickle by name and have none: `PicklingError: Can't pickle <function <la
 attribute lookup <lambda> failed`.
 
 ## Fix
-Define a module-level function instead and pass it.
+A lambda that closes over nothing becomes a module-level `def` (safe). One that captures
+names of its function (or read-only `self.attr` state) becomes a module-level `def` taking
+them as parameters, and the lambda `functools.partial(def, y=y)` at the call.
+
+Unsafe (`--unsafe-fixes`): the captured values are bound at the pool call with
+`functools.partial` (keyword-only parameters; positional-only ones beside `**kwargs`, so
+no keyword a caller passes can reach them). The value is then read at the call, not
+inside the worker. The fix is refused when a captured name may be unbound there, when a
+captured value cannot be pickled (a local function, a lock, a pool, a file, a socket),
+and, for `Process(target=...)`, when a captured name may be reassigned between
+`Process(...)` and `start()` (a forked child reads the values at `start()`).
 ";
 
 const PF003: &str = "\
@@ -170,8 +188,35 @@ Such functions have a `<locals>` qualified name that the worker cannot import:
 `AttributeError: Can't pickle local object 'main.<locals>.work'`.
 
 ## Fix
-Move the function to module level; pass values it closed over as arguments, for example with
-`functools.partial`.
+A function that closes over nothing moves to module level (safe; self-calls are renamed).
+One that captures moves with the captures as parameters: local names, read-only
+`self.attr` state of the enclosing method (the values are bound, never `self`) and
+defaults that name locals (`def server(conn, listener=listener)`: the default moves into
+the partial). Every reference in the function is rewritten: calls `job(x)` become
+`_job(x, k=k)`, the pool's argument `functools.partial(_job, k=k)`.
+
+Unsafe (`--unsafe-fixes`): the captured values are bound at the pool call with
+`functools.partial` (keyword-only parameters; positional-only ones beside `**kwargs`, so
+no keyword a caller passes can reach them). The value is then read at the call, not
+inside the worker. The fix is refused when a captured name may be unbound there, when a
+captured value cannot be pickled (a local function, a lock, a pool, a file, a socket),
+and, for `Process(target=...)`, when a captured name may be reassigned between
+`Process(...)` and `start()` (a forked child reads the values at `start()`).
+
+## Example
+    def run(xs):
+        def job(x):
+            return x * k
+        k = len(xs)
+        return pool.map(job, xs)
+
+## Use instead
+    def _job(x, *, k):
+        return x * k
+
+    def run(xs):
+        k = len(xs)
+        return pool.map(functools.partial(_job, k=k), xs)
 ";
 
 const PF004: &str = "\

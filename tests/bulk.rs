@@ -529,7 +529,8 @@ fn config_unsafe_fixes_applies_per_root_and_the_flags_override_it() {
     let o = pf(d, &["on"]);
     assert_eq!(o.code, 0, "{o:#?}");
     assert!(
-        o.stdout.contains("+    work = functools.partial("),
+        o.stdout
+            .contains("pool.map(functools.partial(_work, k=k), xs)"),
         "{o:#?}"
     );
     assert_eq!(read(d, "on/closure.py"), CLOSURE);

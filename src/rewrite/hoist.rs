@@ -84,21 +84,36 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Res
         ));
     }
     let read_only = !set.read_attrs.is_empty();
+    // Read-only state: each attribute becomes a parameter whose name the body does not
+    // already use (`ast` the module vs `self.ast`).
+    let mut attr_params: Vec<String> = Vec::new();
+    let mut positional = false;
     if read_only {
-        // Only the pool's reference gets the values bound; other callers keep the wrapper.
+        // Only the pool's reference and the method's own self-calls get the values bound;
+        // other callers keep the wrapper.
         let target = moved_names[0];
-        refs.rerouted
-            .retain(|r| r.method != target || r.attribute.id() == site.id());
+        let target_def = class.methods[set.methods[0]].def;
+        refs.rerouted.retain(|r| {
+            r.method != target
+                || r.attribute.id() == site.id()
+                || target_def.byte_range().contains(&r.attribute.start_byte())
+        });
         refs.other.insert(target.to_string());
-        let method = &class.methods[set.methods[0]];
-        let scope = method.scope;
-        let locals = module.locals(scope);
-        if let Some(clash) = set.read_attrs.iter().find(|a| locals.contains(a.as_str())) {
-            return Err(format!(
-                "`{clash}` is already a name inside `{}`",
-                method.name
-            ));
+        let used = super::closure::names_used(module, target_def);
+        for a in &set.read_attrs {
+            let p = super::closure::param_for_attr(&used, &attr_params, a);
+            attr_params.push(p);
         }
+        for node in &set.read_nodes {
+            if super::capture::in_self_documenting(module, *node) {
+                return Err(format!(
+                    "`{{{}=}}` in an f-string prints its own text (line {})",
+                    module.text(*node),
+                    node.start_position().row + 1
+                ));
+            }
+        }
+        positional = super::capture::Params::of_def(target_def).is_some_and(|p| p.takes_kwargs());
     }
 
     // 2. New names: free at module level and in every function we reroute inside.
@@ -138,13 +153,22 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Res
         (String::new(), None)
     };
     extra_edits.extend(import);
+    // `factor=self.factor` (or `self.factor` first, positionally, beside `**kwargs`).
     let bound_values = |self_name: &str| -> String {
         set.read_attrs
             .iter()
-            .map(|a| format!("{a}={self_name}.{a}"))
+            .zip(&attr_params)
+            .map(|(a, p)| {
+                if positional {
+                    format!("{self_name}.{a}")
+                } else {
+                    format!("{p}={self_name}.{a}")
+                }
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let target_range = class.methods[set.methods[0]].def.byte_range();
     for r in &refs.rerouted {
         let new = new_name_of[r.method.as_str()];
         if read_only && r.attribute.id() == site.id() {
@@ -154,6 +178,42 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Res
                 .map_or("self", |o| module.text(o));
             let text = format!("{partial}({new}, {})", bound_values(self_name));
             reroutes.push(Edit::replace(r.attribute.byte_range(), text));
+            continue;
+        }
+        if read_only
+            && r.method == moved_names[0]
+            && target_range.contains(&r.attribute.start_byte())
+        {
+            // A self-call inside the moved method passes its own parameters on.
+            let call = r.attribute.parent().ok_or("no call")?;
+            let list = call
+                .child_by_field_name("arguments")
+                .filter(|l| l.kind() == "argument_list")
+                .ok_or("a self-call with a generator argument")?;
+            reroutes.push(Edit::replace(r.attribute.byte_range(), new));
+            let open = list.start_byte() + 1;
+            let close = list.end_byte().saturating_sub(1);
+            let before = src[open..close].trim_end();
+            if positional {
+                let sep = if before.trim().is_empty() { "" } else { ", " };
+                reroutes.push(Edit::insert(
+                    open,
+                    format!("{}{sep}", attr_params.join(", ")),
+                ));
+            } else {
+                let sep = if before.trim().is_empty() {
+                    ""
+                } else if before.ends_with(',') {
+                    " "
+                } else {
+                    ", "
+                };
+                let kw: Vec<String> = attr_params.iter().map(|p| format!("{p}={p}")).collect();
+                reroutes.push(Edit::insert(
+                    open + before.len(),
+                    format!("{sep}{}", kw.join(", ")),
+                ));
+            }
             continue;
         }
         reroutes.push(Edit::replace(r.attribute.byte_range(), new));
@@ -194,18 +254,19 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Res
         if read_only && i == 0 {
             for node in &set.read_nodes {
                 if let Some(attr) = node.child_by_field_name("attribute") {
-                    own.push(Edit::replace(
-                        node.byte_range(),
-                        module.text(attr).to_string(),
-                    ));
+                    let a = module.text(attr);
+                    let p = set
+                        .read_attrs
+                        .iter()
+                        .position(|r| r == a)
+                        .map_or(a, |i| attr_params[i].as_str());
+                    own.push(Edit::replace(node.byte_range(), p.to_string()));
                 }
             }
-            own.push(super::lift::keyword_only_params(
-                module,
-                m.def,
-                &set.read_attrs,
-                true,
-            )?);
+            let params = super::capture::Params::of_def(m.def)
+                .ok_or_else(|| format!("`{}` has no parameter list", m.name))?;
+            let (edit, _) = super::capture::capture_params(module, &params, &attr_params, true)?;
+            own.push(edit);
         }
         let stays = !removable.iter().any(|r| r.index == m.index);
         if let Some(doc) = stays.then(|| docstring_lines(src, m.def)).flatten() {
@@ -228,7 +289,7 @@ pub fn hoist<'t>(module: &Module<'t>, set: &HoistSet<'t>, site: Node<'t>) -> Res
             } else {
                 String::new()
             };
-            edits.extend(wrapper_edits(module, m, &extra)?);
+            edits.extend(wrapper_edits(module, m, &extra, positional)?);
         }
     }
 
@@ -467,7 +528,12 @@ fn self_param_removal(src: &str, params: Node) -> Option<Edit> {
 }
 
 /// Replace the body with `return new(args)`; drop the comments that moved with it.
-fn wrapper_edits(module: &Module, m: &Moved, extra_args: &str) -> Result<Vec<Edit>, String> {
+fn wrapper_edits(
+    module: &Module,
+    m: &Moved,
+    extra_args: &str,
+    extra_first: bool,
+) -> Result<Vec<Edit>, String> {
     let src = module.src;
     let mut edits = Vec::new();
     let def_line = line_start(src, m.def.start_byte());
@@ -487,7 +553,13 @@ fn wrapper_edits(module: &Module, m: &Moved, extra_args: &str) -> Result<Vec<Edi
         .child_by_field_name("parameters")
         .ok_or_else(|| format!("`{}` has no parameter list", m.name))?;
     let mut args = forwarded_args(module, params);
-    if !extra_args.is_empty() {
+    if !extra_args.is_empty() && extra_first {
+        args = if args.is_empty() {
+            extra_args.to_string()
+        } else {
+            format!("{extra_args}, {args}")
+        };
+    } else if !extra_args.is_empty() {
         if !args.is_empty() {
             args.push_str(", ");
         }

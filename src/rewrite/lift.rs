@@ -22,13 +22,15 @@ use tree_sitter::Node;
 use super::names::NamePicker;
 use super::text::{deletion_range, indent_unit, insert_before_statement, method_range, relocate};
 use crate::edit::{Applicability, Edit, Fix};
+use crate::hierarchy::ProjectView;
 use crate::judge::closure_names;
+use crate::matcher::Site;
 use crate::parse::{children, descendants, named_children};
 use crate::resolve::{Binding, BindingValue, Module, ScopeId, ScopeKind, MODULE_SCOPE};
 use crate::source::{line_end_inclusive, line_start, newline_of};
 
 /// The top-level statement holding byte `at`.
-fn top_statement<'t>(module: &Module<'t>, at: usize) -> Option<Node<'t>> {
+pub(super) fn top_statement<'t>(module: &Module<'t>, at: usize) -> Option<Node<'t>> {
     named_children(module.root)
         .into_iter()
         .find(|n| n.byte_range().contains(&at))
@@ -66,22 +68,22 @@ fn insertion_before(module: &Module, stmt: Node, text: &str) -> Edit {
 pub fn lift_lambda(
     module: &Module,
     lambda: Node,
-    scope: ScopeId,
-    api: &str,
+    site: &Site,
+    project: &ProjectView,
 ) -> Result<Fix, String> {
+    let scope = site.scope;
+    let base = format!(
+        "_{}_{}_fn",
+        enclosing_name(module, scope),
+        api_short(&site.api)
+    );
     let closed = closure_names(module, lambda);
-    if let Some(first) = closed.first() {
-        return Err(format!(
-            "the lambda uses `{first}` from the enclosing function"
-        ));
+    if !closed.is_empty() {
+        return super::closure::lift_capturing_lambda(module, lambda, site, project, &base);
     }
     let stmt = top_statement(module, lambda.start_byte()).ok_or("no enclosing statement")?;
     let mut picker = NamePicker::new(module);
-    let name = picker.pick_free(&format!(
-        "_{}_{}_fn",
-        enclosing_name(module, scope),
-        api_short(api)
-    ));
+    let name = picker.pick_free(&base);
     let params = lambda
         .child_by_field_name("parameters")
         .map_or("", |p| module.text(p));
@@ -162,6 +164,26 @@ pub fn initializer_to_initargs(
     }) {
         return Err("`initargs=` is already given".into());
     }
+    // The arguments are now evaluated at the pool call: the names they read must be bound.
+    for a in &args.positional {
+        for ident in descendants(*a).filter(|n| n.kind() == "identifier") {
+            let name = module.text(ident);
+            if let Some((s, _)) = module.lookup(scope, name, ident.start_byte()) {
+                let sc = &module.scopes[s];
+                if s == MODULE_SCOPE {
+                    continue;
+                }
+                let bound = sc.kind == ScopeKind::Function
+                    && super::capture::definitely_bound(module, sc.node, name, lambda);
+                if !bound {
+                    return Err(format!(
+                        "`{name}` may not be bound yet at the pool call (line {})",
+                        lambda.start_position().row + 1
+                    ));
+                }
+            }
+        }
+    }
     let values: Vec<&str> = args.positional.iter().map(|a| module.text(*a)).collect();
     let tuple = match values.len() {
         1 => format!("({},)", values[0]),
@@ -180,7 +202,13 @@ pub fn initializer_to_initargs(
 
 /// PF003: move a local `def` (or a local `class`, whose methods were handed over) to module
 /// level; `def_scope` is the function that holds it.
-pub fn lift_local_function(module: &Module, def: Node, def_scope: ScopeId) -> Result<Fix, String> {
+pub fn lift_local_function(
+    module: &Module,
+    def: Node,
+    def_scope: ScopeId,
+    site: &Site,
+    project: &ProjectView,
+) -> Result<Fix, String> {
     let src = module.src;
     let name = def
         .child_by_field_name("name")
@@ -204,12 +232,8 @@ pub fn lift_local_function(module: &Module, def: Node, def_scope: ScopeId) -> Re
             ));
         }
     }
-    if let Some((_, self_name)) = module.method_context(def_scope) {
-        if closed.iter().any(|c| c == self_name) {
-            return Err(format!(
-                "`{name}` uses `{self_name}`: the instance would still be pickled"
-            ));
-        }
+    if !is_class && !closed.is_empty() {
+        return super::closure::lift_closure(module, def, site, project);
     }
     let stmt = top_statement(module, def.start_byte()).ok_or("no enclosing statement")?;
     let bindings = module.scopes[def_scope]
@@ -219,87 +243,70 @@ pub fn lift_local_function(module: &Module, def: Node, def_scope: ScopeId) -> Re
         .count();
     let mut picker = NamePicker::new(module);
     let outer = enclosing_name(module, def_scope);
-    if !closed.is_empty() {
-        // The def's place gets `name = partial(new, …)`: `new` must differ from `name`.
-        picker.reserve(name);
-    }
     let new_name = picker.pick(name, &outer);
-    if closed.is_empty() && new_name == name && bindings != 1 {
+    if new_name == name && bindings != 1 {
         return Err(format!("`{name}` is bound more than once in its function"));
     }
-    // Renamed, a self-reference inside the body would point at nothing.
     let name_node = def.child_by_field_name("name").map(|n| n.id());
-    let names_itself = descendants(def)
-        .any(|n| n.kind() == "identifier" && Some(n.id()) != name_node && module.text(n) == name);
-    if new_name != name && names_itself {
-        return Err(format!(
-            "`{name}` refers to itself and its name is taken at module level"
-        ));
-    }
+    // Renamed, a self-reference inside the body must use the new name (an attribute or a
+    // keyword that merely spells the name is no reference).
+    let self_refs: Vec<Node> = module
+        .identifiers
+        .iter()
+        .filter(|(n, _)| def.byte_range().contains(&n.start_byte()) && module.text(*n) == name)
+        .filter(|(n, s)| {
+            matches!(module.lookup(*s, name, n.start_byte()),
+            Some((s, b)) if s == def_scope
+                && match b.value {
+                    BindingValue::Function(d) => d.id() == def.id(),
+                    BindingValue::Class(c) => module.classes[c].node.id() == def.id(),
+                    _ => false,
+                })
+        })
+        .filter(|(n, _)| Some(n.id()) != name_node)
+        .map(|(n, _)| *n)
+        .collect();
     let siblings = def.parent().map_or(0, |b| {
         named_children(b)
             .iter()
             .filter(|n| n.kind() != "comment")
             .count()
     });
-    if closed.is_empty() && new_name == name && siblings <= 1 {
+    if new_name == name && siblings <= 1 {
         return Err(format!("`{name}` is all its function holds"));
     }
 
-    // The lifted text: renamed, closed-over names as keyword-only parameters.
+    // The lifted text, renamed.
     let range = method_range(src, def);
     let mut inner: Vec<Edit> = Vec::new();
     if new_name != name {
         if let Some(n) = def.child_by_field_name("name") {
             inner.push(Edit::replace(n.byte_range(), new_name.clone()));
         }
-    }
-    if !closed.is_empty() {
-        inner.push(keyword_only_params(module, def, &closed, false)?);
+        for r in &self_refs {
+            inner.push(Edit::replace(r.byte_range(), new_name.clone()));
+        }
     }
     let lifted = relocate(src, def, range.clone(), inner)?;
 
     let mut edits = vec![insertion_before(module, stmt, &lifted)];
     let indent = &src[line_start(src, def.start_byte())..def.start_byte()];
     let nl = newline_of(src);
-    let applicability;
-    if closed.is_empty() && new_name == name {
+    if new_name == name {
         edits.push(Edit::delete(deletion_range(src, range)));
-        applicability = Applicability::Safe;
     } else {
-        let value = if closed.is_empty() {
-            applicability = Applicability::Safe;
-            new_name.clone()
-        } else {
-            applicability = Applicability::Unsafe;
-            let (partial, import) = partial_name(module);
-            edits.extend(import);
-            let kwargs: Vec<String> = closed.iter().map(|c| format!("{c}={c}")).collect();
-            format!("{partial}({new_name}, {})", kwargs.join(", "))
-        };
         let start = line_start(src, range.start);
         let end = line_end_inclusive(src, range.end);
         let ends_with_newline = src[..end].ends_with('\n');
         let tail = if ends_with_newline { nl } else { "" };
         edits.push(Edit::replace(
             start..end,
-            format!("{indent}{name} = {value}{tail}"),
+            format!("{indent}{name} = {new_name}{tail}"),
         ));
     }
     let kind = if is_class { "class" } else { "function" };
-    let message = if closed.is_empty() {
-        format!("Move local {kind} `{name}` to module level")
-    } else {
-        format!(
-            "Move local function `{name}` to module level, binding {} with functools.partial",
-            closed
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    let mut fix = Fix::new(merge_insertions(edits), applicability, message);
+    let message = format!("Move local {kind} `{name}` to module level");
+    let mut fix = Fix::new(merge_insertions(edits), Applicability::Safe, message);
     fix.defines = vec![new_name];
     Ok(fix)
 }
@@ -370,59 +377,6 @@ pub fn move_out_of_main_guard(module: &Module, def: Node, name: &str) -> Result<
     Ok(fix)
 }
 
-/// Add `names` as keyword-only parameters of `def`.
-pub(super) fn keyword_only_params(
-    module: &Module,
-    def: Node,
-    names: &[String],
-    skip_self: bool,
-) -> Result<Edit, String> {
-    let params = def
-        .child_by_field_name("parameters")
-        .ok_or("no parameter list")?;
-    let mut list: Vec<Node> = named_children(params)
-        .into_iter()
-        .filter(|n| n.kind() != "comment")
-        .collect();
-    if skip_self && !list.is_empty() {
-        list.remove(0);
-    }
-    if list.iter().any(|p| {
-        p.kind() == "dictionary_splat_pattern"
-            || (p.kind() == "typed_parameter"
-                && named_children(*p)
-                    .iter()
-                    .any(|c| c.kind() == "dictionary_splat_pattern"))
-    }) {
-        return Err("the function takes **kwargs".to_string());
-    }
-    let own: Vec<&str> = list
-        .iter()
-        .filter_map(|p| crate::judge::param_name(module, *p))
-        .collect();
-    if let Some(clash) = names.iter().find(|n| own.contains(&n.as_str())) {
-        return Err(format!("`{clash}` is already a parameter"));
-    }
-    let has_star = list.iter().any(|p| {
-        matches!(p.kind(), "keyword_separator" | "list_splat_pattern")
-            || (p.kind() == "typed_parameter"
-                && named_children(*p)
-                    .iter()
-                    .any(|c| c.kind() == "list_splat_pattern"))
-    });
-    let close = params.end_byte().saturating_sub(1);
-    let before = module.src[params.start_byte() + 1..close].trim_end();
-    // With `self` removed and nothing after it, the parameter list starts empty.
-    let sep = if before.is_empty() || before.ends_with(',') || list.is_empty() {
-        ""
-    } else {
-        ", "
-    };
-    let star = if has_star { "" } else { "*, " };
-    let at = params.start_byte() + 1 + before.len();
-    Ok(Edit::insert(at, format!("{sep}{star}{}", names.join(", "))))
-}
-
 /// How this module can say `functools.partial`, and the import edit if it can't yet.
 pub(super) fn partial_name(module: &Module) -> (String, Option<Edit>) {
     for b in &module.scopes[MODULE_SCOPE].bindings {
@@ -437,24 +391,7 @@ pub(super) fn partial_name(module: &Module) -> (String, Option<Edit>) {
     }
     let src = module.src;
     let nl = newline_of(src);
-    // After the last import of the leading block (or the docstring / first line comments).
-    let mut at = 0;
-    for stmt in children(module.root) {
-        match stmt.kind() {
-            "import_statement"
-            | "import_from_statement"
-            | "future_import_statement"
-            | "comment" => {
-                at = line_end_inclusive(src, stmt.end_byte());
-            }
-            "expression_statement"
-                if at == 0 && stmt.named_child(0).is_some_and(|s| s.kind() == "string") =>
-            {
-                at = line_end_inclusive(src, stmt.end_byte());
-            }
-            _ => break,
-        }
-    }
+    let at = import_point(module);
     let prefix = if at > 0 && !src[..at].ends_with('\n') {
         nl
     } else {
@@ -464,6 +401,38 @@ pub(super) fn partial_name(module: &Module) -> (String, Option<Edit>) {
         "functools.partial".to_string(),
         Some(Edit::insert(at, format!("{prefix}import functools{nl}"))),
     )
+}
+
+/// Where a new import goes: after the module docstring, every `from __future__` import and
+/// the rest of the leading imports, whatever comments (shebang, encoding cookie, licence)
+/// come first. With none of those, after the leading comments (never before a cookie).
+fn import_point(module: &Module) -> usize {
+    let src = module.src;
+    let mut at = None;
+    let mut after_comments = if src.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut docstring_allowed = true;
+    for stmt in children(module.root) {
+        match stmt.kind() {
+            "comment" => {
+                if at.is_none() {
+                    after_comments = line_end_inclusive(src, stmt.end_byte());
+                }
+            }
+            "import_statement" | "import_from_statement" | "future_import_statement" => {
+                docstring_allowed = false;
+                at = Some(line_end_inclusive(src, stmt.end_byte()));
+            }
+            "expression_statement"
+                if docstring_allowed
+                    && stmt.named_child(0).is_some_and(|s| s.kind() == "string") =>
+            {
+                docstring_allowed = false;
+                at = Some(line_end_inclusive(src, stmt.end_byte()));
+            }
+            _ => break,
+        }
+    }
+    at.unwrap_or(after_comments)
 }
 
 /// Two insertions at one point inside a fix become one edit (import first).

@@ -8,7 +8,7 @@
 //! only the files that may hold an answer are parsed, with their facts cached. A run that
 //! judges no hoist pays for the header scan alone.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -196,6 +196,9 @@ fn word_set(bytes: &[u8]) -> Vec<u64> {
 }
 
 /// Every Python file of one project, and what has been learnt about them.
+/// Last components of the `multiprocessing` classes a process class derives from.
+const PROCESS_BASES: &[&str] = &["Process", "BaseProcess"];
+
 pub struct ProjectIndex {
     pub root: Option<ProjectRoot>,
     files: Vec<PathBuf>,
@@ -205,6 +208,9 @@ pub struct ProjectIndex {
     /// Base name → files with a header naming it.
     subclass_files: HashMap<String, Vec<FileId>>,
     star_importing: Vec<FileId>,
+    /// Class names whose headers reach a base named `Process` or `BaseProcess` through other
+    /// headers: only these can be `multiprocessing.Process` subclasses.
+    process_like: HashSet<String>,
     words: OnceLock<Vec<Vec<u64>>>,
     facts: Mutex<HashMap<FileId, Option<Arc<FileFacts>>>>,
     occurrences: Mutex<OccurrenceCache>,
@@ -224,6 +230,7 @@ impl ProjectIndex {
         let mut paths = Vec::with_capacity(files.len());
         let mut ids = HashMap::with_capacity(files.len());
         let mut modules: HashMap<String, Vec<FileId>> = HashMap::new();
+        let mut derived: HashMap<String, Vec<String>> = HashMap::new();
         for (id, scanned) in files.into_iter().enumerate() {
             let FileScan {
                 path,
@@ -240,6 +247,7 @@ impl ProjectIndex {
             }
             for h in headers {
                 for b in h.bases {
+                    derived.entry(b.clone()).or_default().push(h.name.clone());
                     let list = subclass_files.entry(b).or_default();
                     if list.last() != Some(&id) {
                         list.push(id);
@@ -249,6 +257,15 @@ impl ProjectIndex {
             ids.insert(path.clone(), id);
             paths.push(path);
         }
+        let mut process_like: HashSet<String> = HashSet::new();
+        let mut todo: Vec<String> = PROCESS_BASES.iter().map(|s| s.to_string()).collect();
+        while let Some(base) = todo.pop() {
+            for class in derived.remove(&base).unwrap_or_default() {
+                if process_like.insert(class.clone()) {
+                    todo.push(class);
+                }
+            }
+        }
         ProjectIndex {
             root,
             files: paths,
@@ -256,11 +273,18 @@ impl ProjectIndex {
             modules,
             subclass_files,
             star_importing,
+            process_like,
             words: OnceLock::new(),
             facts: Mutex::new(HashMap::new()),
             occurrences: Mutex::new(HashMap::new()),
             class_uses: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Can a class whose bases end in `bases` derive from `multiprocessing.Process`, going by
+    /// class headers alone? A cheap gate before the MRO, which parses base modules.
+    pub fn may_derive_from_process<'b>(&self, mut bases: impl Iterator<Item = &'b str>) -> bool {
+        bases.any(|b| PROCESS_BASES.contains(&b) || self.process_like.contains(b))
     }
 
     pub fn file_id(&self, canonical: &Path) -> Option<FileId> {

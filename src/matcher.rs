@@ -3,6 +3,7 @@
 //! The matcher only says *where* a callable is handed to a pool and *what kind of pool*
 //! it is; whether the callable is a problem is the judge's business.
 
+use std::collections::HashSet;
 use tree_sitter::Node;
 
 use crate::parse::{call_args, strip_parens};
@@ -399,12 +400,43 @@ pub fn find_process_subclasses<'t>(
         "multiprocessing.context.Process",
         "multiprocessing.process.BaseProcess",
     ];
+    // Header names first (the module's own classes, then the project's): the MRO below
+    // parses base modules, and almost no class can reach `Process`.
+    let base_names = |c: &crate::resolve::Class| -> Vec<&str> {
+        c.node
+            .child_by_field_name("superclasses")
+            .into_iter()
+            .flat_map(crate::parse::named_children)
+            .filter(|b| b.kind() != "keyword_argument")
+            .map(|b| {
+                let t = module.text(b);
+                let t = t.split('[').next().unwrap_or(t);
+                t.rsplit('.').next().unwrap_or(t).trim()
+            })
+            .collect()
+    };
+    let mut local: HashSet<&str> = HashSet::new();
+    loop {
+        let before = local.len();
+        for c in &module.classes {
+            let bases = base_names(c);
+            if bases.iter().any(|b| local.contains(b))
+                || project.index.may_derive_from_process(bases.iter().copied())
+            {
+                local.insert(c.name.as_str());
+            }
+        }
+        if local.len() == before {
+            break;
+        }
+    }
     let mut out = Vec::new();
     for (id, c) in module.classes.iter().enumerate() {
         let Some(name) = c.node.child_by_field_name("name") else {
             continue;
         };
-        if c.node.child_by_field_name("superclasses").is_none() {
+        if c.node.child_by_field_name("superclasses").is_none() || !local.contains(c.name.as_str())
+        {
             continue;
         }
         // `class Worker(ctx.Process)`: the context says how it starts.

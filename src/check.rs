@@ -368,11 +368,9 @@ pub fn fix_all_in(
         }
         applied_total += applied.iter().filter(|a| **a).count();
         current = next;
-        // Every fix went in: the findings are what the next pass would plan on, nothing
-        // waits, so there is no need to analyse the module again.
-        if applied.iter().all(|a| *a) {
-            break;
-        }
+        // Analyse again even when every fix went in: a fix can expose new findings (a lifted
+        // local class's methods become module-level PF001 sites), and `--write` must reach
+        // the fixpoint so that a second run is a no-op.
         findings = match analyze(&current, settings, scope) {
             Ok(mut f) => {
                 refuse_unencodable(&mut f, codec);

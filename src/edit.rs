@@ -110,7 +110,7 @@ enum Fit {
 impl<'f> Taken<'f> {
     fn fit(&self, e: &Edit) -> Fit {
         if let Some(same) = self.by_start.get(&e.range.start) {
-            if same.iter().any(|t| *t == e) {
+            if same.contains(&e) {
                 return Fit::Shared;
             }
             // Insertions at one point go in order; anything else starting there clashes.

@@ -1396,7 +1396,10 @@ fn sarif_output_is_valid_and_its_fixes_equal_what_write_writes() {
     assert_eq!(run["tool"]["driver"]["name"], "picklefix");
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, vec!["PF001", "PF002", "PF003", "PF004", "PF100"]);
+    assert_eq!(
+        ids,
+        vec!["PF001", "PF002", "PF003", "PF004", "PF005", "PF006", "PF100"]
+    );
     for r in rules {
         let help = r["help"]["text"].as_str().unwrap_or("");
         assert!(help.len() > 40, "help.text for {}: {help:?}", r["id"]);
@@ -1505,7 +1508,7 @@ fn sarif_on_a_clean_run_has_rules_and_no_results() {
             .as_array()
             .unwrap()
             .len(),
-        5
+        7
     );
 }
 

@@ -305,7 +305,7 @@ pkg/lambda.py:
   6:30 PF002 [*] lambda handed to `ProcessPoolExecutor.map` cannot be pickled
 
 stateful.py:
-  16:34 PF001 bound method `self.single_process` handed to `ProcessPoolExecutor.map`: pickles the whole `PageProcess` instance (not fixed: `single_process` writes `self.count` (line 11))
+  16:34 PF001 bound method `self.single_process` handed to `ProcessPoolExecutor.map`: pickles the whole `PageProcess` instance; pickling fails: `self.lock = threading.Lock()` (line 7) → TypeError: cannot pickle '_thread.lock' object; lost write: `self.count += 1` (line 11) changes the worker's copy of the instance, never the parent's (not fixed: `single_process` writes `self.count` (line 11))
 
 two.py:
    6:22 PF002 [*] lambda handed to `ProcessPoolExecutor.map` cannot be pickled
@@ -1076,7 +1076,7 @@ fn show_files_and_show_settings() {
     for line in [
         "  configuration file: repo/pyproject.toml",
         "  configuration overrides: unsafe-fixes = true",
-        "  select: PF001, PF002, PF003",
+        "  select: PF001, PF002, PF003, PF005, PF006",
         "  unsafe-fixes: true (from the configuration)",
     ] {
         assert!(o.stdout.lines().any(|l| l == line), "{line}:\n{}", o.stdout);

@@ -80,6 +80,7 @@ pub struct ProjectView<'a> {
     pub index: &'a ProjectIndex,
     pub own_id: FileId,
     pub own: Arc<FileFacts>,
+    computed_write_elsewhere: std::sync::OnceLock<Option<String>>,
 }
 
 impl<'a> ProjectView<'a> {
@@ -89,6 +90,7 @@ impl<'a> ProjectView<'a> {
             index,
             own_id,
             own: Arc::new(own),
+            computed_write_elsewhere: std::sync::OnceLock::new(),
         }
     }
 
@@ -393,40 +395,30 @@ impl<'a> ProjectView<'a> {
 
 /// Names through which code writes attributes whose names are data: `setattr(obj, k, v)`,
 /// `obj.__dict__[k] = v`, `vars(obj).update(d)`, `object.__setattr__(obj, k, v)`.
-const COMPUTED_WRITES: &[&str] = &["setattr", "__setattr__", "__dict__", "vars"];
+pub const COMPUTED_WRITES: &[&str] = &["setattr", "__setattr__", "__dict__", "vars"];
 
 impl ProjectView<'_> {
     /// `path:line` of the first place in the project (this module as it is now, the others as
     /// on disk) that can write an attribute by a computed name.
     pub fn computed_attribute_write(&self, module: &crate::resolve::Module) -> Option<String> {
-        let attribute_names = module
-            .attributes
-            .iter()
-            .filter_map(|(a, _)| a.child_by_field_name("attribute"));
-        let here = module
-            .identifiers
-            .iter()
-            .map(|(n, _)| *n)
-            .chain(attribute_names)
-            .find(|n| COMPUTED_WRITES.contains(&module.text(*n)));
-        if let Some(n) = here {
-            return Some(format!(
-                "{}:{}",
-                display_path(&self.own.path),
-                n.start_position().row + 1
-            ));
+        if let Some(line) = module.index().first_computed_write() {
+            return Some(format!("{}:{line}", display_path(&self.own.path)));
         }
-        for word in COMPUTED_WRITES {
-            for id in self.index.files_with_word(word) {
-                if id == self.own_id {
-                    continue;
-                }
-                if let Some(line) = crate::index::first_line_with(self.index, id, word) {
-                    return Some(format!("{}:{line}", display_path(&self.path(id))));
-                }
-            }
-        }
-        None
+        // The other files do not change while this view lives: look them up once.
+        self.computed_write_elsewhere
+            .get_or_init(|| {
+                COMPUTED_WRITES.iter().find_map(|word| {
+                    self.index
+                        .files_with_word(word)
+                        .into_iter()
+                        .filter(|&id| id != self.own_id)
+                        .find_map(|id| {
+                            crate::index::first_line_with(self.index, id, word)
+                                .map(|line| format!("{}:{line}", display_path(&self.path(id))))
+                        })
+                })
+            })
+            .clone()
     }
 }
 

@@ -27,6 +27,9 @@ pub struct ModuleIndex {
     dotted_strings: Vec<usize>,
     /// Indexes into `Module::calls` of calls to a bare name (`getattr(…)`), by that name.
     calls_to: HashMap<String, Vec<usize>>,
+    /// Line of the first identifier or attribute name that can write an attribute by a
+    /// computed name (`hierarchy::COMPUTED_WRITES`).
+    first_computed_write: Option<usize>,
 }
 
 impl ModuleIndex {
@@ -75,7 +78,20 @@ impl ModuleIndex {
             .filter(|(_, s)| module.text(**s).contains('.'))
             .map(|(i, _)| i)
             .collect();
+        let attribute_names = module
+            .attributes
+            .iter()
+            .filter_map(|(a, _)| a.child_by_field_name("attribute"));
+        let first_computed_write = module
+            .identifiers
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(attribute_names)
+            .filter(|n| crate::hierarchy::COMPUTED_WRITES.contains(&module.text(*n)))
+            .map(|n| n.start_position().row + 1)
+            .min();
         ModuleIndex {
+            first_computed_write,
             line_starts,
             attributes,
             occurrences: Mutex::new(HashMap::new()),
@@ -84,6 +100,11 @@ impl ModuleIndex {
             dotted_strings,
             calls_to,
         }
+    }
+
+    /// See `first_computed_write`.
+    pub fn first_computed_write(&self) -> Option<usize> {
+        self.first_computed_write
     }
 
     /// The 1-based line of byte `offset`.

@@ -15,6 +15,8 @@ use crate::parse::{call_args, children, named_children, string_value, strip_pare
 
 pub type ScopeId = usize;
 pub type ClassId = usize;
+/// A method's class and the byte range of its `self` parameter's name.
+type MethodContextAt = (ClassId, std::ops::Range<usize>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScopeKind {
@@ -166,6 +168,12 @@ pub struct Module<'t> {
     /// the fixes of one analysis avoid each other's names and can share a pass.
     claimed: std::sync::Mutex<HashMap<String, Option<String>>>,
     index: std::sync::OnceLock<crate::module_index::ModuleIndex>,
+    /// `method_context` of every scope, computed once: planning n fixes asks it for every
+    /// attribute of the module n times.
+    /// (Byte ranges, not `&'t str`: a cell holding `'t` would make `Module` invariant.)
+    method_contexts: std::sync::OnceLock<Vec<Option<MethodContextAt>>>,
+    /// Scopes and methods are complete: `method_context` may cache.
+    built: bool,
 }
 
 pub const MODULE_SCOPE: ScopeId = 0;
@@ -223,10 +231,13 @@ impl<'t> Module<'t> {
             names_in_use: std::sync::OnceLock::new(),
             claimed: std::sync::Mutex::new(HashMap::new()),
             index: std::sync::OnceLock::new(),
+            method_contexts: std::sync::OnceLock::new(),
+            built: false,
         };
         m.walk();
         m.comments.sort_by_key(|c| c.start_byte());
         m.default_start = m.find_pinned_start();
+        m.built = true;
         m
     }
 
@@ -315,6 +326,27 @@ impl<'t> Module<'t> {
     /// For a scope inside a method (the method itself or nested in it), the class and the
     /// name of the instance parameter.
     pub fn method_context(&self, scope: ScopeId) -> Option<(ClassId, &'t str)> {
+        if !self.built {
+            return self.find_method_context(scope);
+        }
+        let src: &'t str = self.src;
+        self.method_contexts
+            .get_or_init(|| {
+                (0..self.scopes.len())
+                    .map(|s| {
+                        let (c, name) = self.find_method_context(s)?;
+                        // `name` is a slice of `src` (`Module::text`).
+                        let start = (name.as_ptr() as usize).checked_sub(src.as_ptr() as usize)?;
+                        Some((c, start..start + name.len()))
+                    })
+                    .collect()
+            })
+            .get(scope)
+            .and_then(|ctx| ctx.clone())
+            .and_then(|(c, range)| src.get(range).map(|name| (c, name)))
+    }
+
+    fn find_method_context(&self, scope: ScopeId) -> Option<(ClassId, &'t str)> {
         let mut s = scope;
         loop {
             let sc = &self.scopes[s];

@@ -408,17 +408,22 @@ impl ProjectView<'_> {
         self.computed_write_elsewhere
             .get_or_init(|| {
                 COMPUTED_WRITES.iter().find_map(|word| {
-                    self.index
-                        .files_with_word(word)
-                        .into_iter()
-                        .filter(|&id| id != self.own_id)
-                        .find_map(|id| {
-                            crate::index::first_line_with(self.index, id, word)
-                                .map(|line| format!("{}:{line}", display_path(&self.path(id))))
-                        })
+                    self.word_elsewhere(word)
+                        .map(|(path, line)| format!("{}:{line}", display_path(&path)))
                 })
             })
             .clone()
+    }
+
+    /// The first other file that has `word` as a word, with the line.
+    fn word_elsewhere(&self, word: &str) -> Option<(PathBuf, usize)> {
+        self.index
+            .files_with_word(word)
+            .into_iter()
+            .filter(|&id| id != self.own_id)
+            .find_map(|id| {
+                crate::index::first_line_with(self.index, id, word).map(|l| (self.path(id), l))
+            })
     }
 }
 

@@ -129,19 +129,10 @@ fn follow<'t>(module: &Module<'t>, expr: Node<'t>, scope: ScopeId) -> Node<'t> {
     }
     let name = module.text(expr);
     match module.lookup(scope, name, expr.start_byte()) {
-        Some((s, b))
-            if module.scopes[s]
-                .bindings
-                .iter()
-                .filter(|x| x.name == name)
-                .count()
-                == 1 =>
-        {
-            match &b.value {
-                BindingValue::Value(v) => strip_parens(*v),
-                _ => expr,
-            }
-        }
+        Some((s, b)) if module.scopes[s].bindings_named(name).count() == 1 => match &b.value {
+            BindingValue::Value(v) => strip_parens(*v),
+            _ => expr,
+        },
         _ => expr,
     }
 }

@@ -62,7 +62,17 @@ pub fn analyze(
     scope: &AnalysisScope,
 ) -> Result<Vec<Finding>, String> {
     let tree = parse(text).ok_or("the parser gave up")?;
-    if let Some(at) = first_error(&tree) {
+    analyze_parsed(text, &tree, settings, scope)
+}
+
+/// `analyze` for a text already parsed into `tree`.
+fn analyze_parsed(
+    text: &str,
+    tree: &tree_sitter::Tree,
+    settings: &Settings,
+    scope: &AnalysisScope,
+) -> Result<Vec<Finding>, String> {
+    if let Some(at) = first_error(tree) {
         let (row, col) = row_col(text, at);
         return Err(format!("syntax error at {row}:{col}; file left untouched"));
     }
@@ -356,8 +366,8 @@ pub fn fix_all_in(
         if next == current {
             break;
         }
-        match parse(&next) {
-            Some(tree) if error_count(&tree) == 0 => {}
+        let tree = match parse(&next) {
+            Some(tree) if error_count(&tree) == 0 => tree,
             _ => {
                 return Fixed {
                     text: current,
@@ -365,13 +375,13 @@ pub fn fix_all_in(
                     rejected: Some("a fix produced invalid Python; it was not applied".into()),
                 }
             }
-        }
+        };
         applied_total += applied.iter().filter(|a| **a).count();
         current = next;
         // Analyse again even when every fix went in: a fix can expose new findings (a lifted
         // local class's methods become module-level PF001 sites), and `--write` must reach
         // the fixpoint so that a second run is a no-op.
-        findings = match analyze(&current, settings, scope) {
+        findings = match analyze_parsed(&current, &tree, settings, scope) {
             Ok(mut f) => {
                 refuse_unencodable(&mut f, codec);
                 f

@@ -10,7 +10,6 @@ use crate::index::canonical;
 use crate::project::ProjectKind;
 use crate::render::{diff_named, Style};
 use crate::settings::{CommitPlan, Settings};
-use crate::source::row_col;
 use crate::{FileResult, Run};
 
 /// One repository of the run (a project holding one or more roots) and what was left in it.
@@ -156,7 +155,6 @@ pub fn commit_message(
             None => settings.clone(),
         };
         let min = root_settings.min_applicability();
-        let text = f.source.as_ref().map_or("", |s| s.text.as_str());
         let name = slashed(&relative(repo, &f.path));
         fixes += f.fixes_applied;
         for finding in &f.findings {
@@ -165,7 +163,7 @@ pub fn commit_message(
                     && fix.applicability != crate::edit::Applicability::DisplayOnly
             });
             if applies {
-                let (row, _) = row_col(text, finding.range.start);
+                let (row, _) = f.row_col(finding.range.start);
                 lines.push(format!(
                     "- {name}:{row}: {} {}",
                     finding.rule.code(),

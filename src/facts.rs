@@ -317,12 +317,7 @@ fn base_expr(
         )) if parts.is_empty()
             && depth < 4
             && matches!(strip_parens(*v).kind(), "identifier" | "attribute")
-            && module.scopes[MODULE_SCOPE]
-                .bindings
-                .iter()
-                .filter(|b| b.name == head)
-                .count()
-                == 1 =>
+            && module.scopes[MODULE_SCOPE].bindings_named(head).count() == 1 =>
         {
             base_expr(module, *v, MODULE_SCOPE, absolute, stars, depth + 1)
         }
@@ -465,7 +460,7 @@ fn compute_occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
     };
     let mut binding_sites: HashSet<usize> = HashSet::new();
     for (scope_id, scope) in module.scopes.iter().enumerate() {
-        for b in scope.bindings.iter().filter(|b| b.name == name) {
+        for b in scope.bindings_named(name) {
             binding_sites.insert(b.at);
             let at_line = module.index().line_of(b.at);
             match (&b.value, class_name(scope_id)) {
@@ -481,8 +476,8 @@ fn compute_occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
             }
         }
     }
-    for &(ident, scope) in &module.identifiers {
-        if module.text(ident) != name || binding_sites.contains(&ident.start_byte()) {
+    for (ident, scope) in module.identifiers_named(name) {
+        if binding_sites.contains(&ident.start_byte()) {
             continue;
         }
         let kind = match class_name(scope) {

@@ -247,8 +247,11 @@ impl<'a> ProjectView<'a> {
                     continue;
                 };
                 for (class, c) in facts.classes.iter().enumerate() {
+                    if c.bases.is_empty() {
+                        continue;
+                    }
                     let key = ClassKey { file, class };
-                    if seen.contains(&key) || c.bases.is_empty() {
+                    if seen.contains(&key) {
                         continue;
                     }
                     let resolved: Vec<Vec<ClassRef>> =

@@ -574,16 +574,11 @@ fn is_builtin_use(module: &Module, ident: Node) -> bool {
 fn dynamic_lookup_in_project(module: &Module, project: &ProjectView) -> bool {
     const LOOKUPS: &[&str] = &["getattr", "methodcaller", "attrgetter"];
     // This module as it is now (it may carry earlier fixes); the others as on disk.
-    let here = module.identifiers.iter().map(|(n, _)| *n).chain(
-        module
-            .attributes
-            .iter()
-            .filter_map(|(a, _)| a.child_by_field_name("attribute")),
-    );
-    here.into_iter().any(|n| LOOKUPS.contains(&module.text(n)))
-        || LOOKUPS
-            .iter()
-            .any(|w| !project.index.files_with_word(w).is_empty())
+    LOOKUPS.iter().any(|w| {
+        module.identifiers_named(w).next().is_some() || module.attributes_named(w).next().is_some()
+    }) || LOOKUPS
+        .iter()
+        .any(|w| !project.index.files_with_word(w).is_empty())
 }
 
 /// What the project says about a class: its linearisation and its subclasses'.
@@ -966,13 +961,12 @@ fn class_uses_accounted(
     let c = &module.classes[class];
     // Methods whose bodies call a rerouted name through `self`.
     let mut hosts: HashSet<&str> = HashSet::new();
-    for (attr, scope) in names.iter().flat_map(|n| module.attributes_named(n)) {
-        let on_self = attr.child_by_field_name("object").is_some_and(|o| {
-            module
-                .method_context(scope)
-                .is_some_and(|(k, s)| k == class && module.text(o) == s)
-        });
-        if on_self {
+    for name in names {
+        let receivers = module.receivers(name);
+        let on_self = receivers
+            .reaching(class)
+            .filter(|r| r.self_of == Some(class));
+        for attr in on_self.map(|r| module.attributes[r.attribute].0) {
             if let Some(m) = c
                 .methods
                 .iter()
@@ -1110,14 +1104,10 @@ fn dynamic_attribute_access(
             ));
         }
     }
-    for &(attr, scope) in &module.attributes {
-        let is_dict = attr
-            .child_by_field_name("attribute")
-            .is_some_and(|a| module.text(a) == "__dict__");
-        if is_dict
-            && attr
-                .child_by_field_name("object")
-                .is_some_and(|o| is_ours(o, scope))
+    for (attr, scope) in module.attributes_named("__dict__") {
+        if attr
+            .child_by_field_name("object")
+            .is_some_and(|o| is_ours(o, scope))
         {
             return Err(format!(
                 "`{}` at line {} can rebind attributes by name",
@@ -1238,10 +1228,7 @@ pub fn closure_names<'t>(module: &Module<'t>, def: Node<'t>) -> Vec<String> {
     // the name is bound at module level.
     let own_name = def.child_by_field_name("name").map(|n| module.text(n));
     let mut names: Vec<String> = Vec::new();
-    for &(ident, scope) in &module.identifiers {
-        if !def.byte_range().contains(&ident.start_byte()) {
-            continue;
-        }
+    for (ident, scope) in module.identifiers_in(def.byte_range()) {
         let name = module.text(ident);
         if Some(name) == own_name {
             continue;
@@ -1267,20 +1254,13 @@ pub fn closure_names<'t>(module: &Module<'t>, def: Node<'t>) -> Vec<String> {
 /// would then raise NameError in the worker, or silently read the import-time value.
 pub fn main_guard_only_name(module: &Module, node: Node) -> Option<String> {
     let range = node.byte_range();
-    for &(ident, scope) in &module.identifiers {
-        if !range.contains(&ident.start_byte()) {
-            continue;
-        }
+    for (ident, scope) in module.identifiers_in(range) {
         let name = module.text(ident);
         let Some((MODULE_SCOPE, _)) = module.lookup(scope, name, ident.start_byte()) else {
             continue;
         };
         let line = ident.start_position().row + 1;
-        for b in module.scopes[MODULE_SCOPE]
-            .bindings
-            .iter()
-            .filter(|b| b.name == name)
-        {
+        for b in module.scopes[MODULE_SCOPE].bindings_named(name) {
             if module.in_main_guard(b.at) {
                 return Some(format!(
                     "it reads `{name}` (line {line}), which `if __name__ == \"__main__\":` binds: spawn and forkserver workers never run that block"

@@ -29,6 +29,7 @@ pub mod parse;
 pub mod process_subclass;
 pub mod progress;
 pub mod project;
+pub mod receivers;
 pub mod render;
 pub mod report;
 pub mod resolve;
@@ -71,6 +72,13 @@ pub struct FileResult {
     /// Why the file was skipped or not written (its reason decides its `status`).
     pub error: Option<Failure>,
     pub written: bool,
+}
+
+impl FileResult {
+    /// 1-based row and column of byte `offset` of the original text ((1, 1) without one).
+    pub fn row_col(&self, offset: usize) -> (usize, usize) {
+        self.source.as_ref().map_or((1, 1), |s| s.row_col(offset))
+    }
 }
 
 /// A file of a run that is not analysed: its path as found, and its root.

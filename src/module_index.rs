@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use tree_sitter::Node;
 
 use crate::facts::Occurrence;
+use crate::receivers::Receivers;
 use crate::resolve::{Module, ScopeId};
 
 #[derive(Default)]
@@ -17,7 +18,12 @@ pub struct ModuleIndex {
     line_starts: Vec<usize>,
     /// Indexes into `Module::attributes`, by attribute name.
     attributes: HashMap<String, Vec<usize>>,
+    /// Indexes into `Module::identifiers`, by name.
+    identifiers: HashMap<String, Vec<usize>>,
+    /// Indexes into `Module::identifiers`, sorted by start byte (for range queries).
+    identifiers_by_start: Vec<usize>,
     occurrences: Mutex<HashMap<String, Arc<Vec<Occurrence>>>>,
+    receivers: Mutex<HashMap<String, Arc<Receivers>>>,
     /// Indexes into `Module::calls` of `setattr`, `delattr`, `….object`, `….pickle` and
     /// `type` calls: the only ones that can rebind a class's attributes.
     rebinding_calls: Vec<usize>,
@@ -46,6 +52,15 @@ impl ModuleIndex {
                     .push(i);
             }
         }
+        let mut identifiers: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (ident, _)) in module.identifiers.iter().enumerate() {
+            identifiers
+                .entry(module.text(*ident).to_string())
+                .or_default()
+                .push(i);
+        }
+        let mut identifiers_by_start: Vec<usize> = (0..module.identifiers.len()).collect();
+        identifiers_by_start.sort_by_key(|&i| module.identifiers[i].0.start_byte());
         let mut rebinding_calls = Vec::new();
         let mut calls_on: HashMap<String, Vec<usize>> = HashMap::new();
         let mut calls_to: HashMap<String, Vec<usize>> = HashMap::new();
@@ -94,7 +109,10 @@ impl ModuleIndex {
             first_computed_write,
             line_starts,
             attributes,
+            identifiers,
+            identifiers_by_start,
             occurrences: Mutex::new(HashMap::new()),
+            receivers: Mutex::new(HashMap::new()),
             rebinding_calls,
             calls_on,
             dotted_strings,
@@ -124,6 +142,11 @@ impl ModuleIndex {
         let found = Arc::new(compute());
         self.lock().insert(name.to_string(), Arc::clone(&found));
         found
+    }
+
+    /// Indexes into `Module::attributes` of the `x.name` nodes, in walk order.
+    pub fn attribute_indexes(&self, name: &str) -> &[usize] {
+        self.attributes.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// The calls that can be a use of class `name` (`ClassUse`), in source order.
@@ -168,6 +191,43 @@ impl<'t> Module<'t> {
             .flatten()
             .map(|&i| self.attributes[i])
     }
+
+    /// The receivers of every `x.name` load (`receivers`), computed once per name.
+    pub fn receivers(&self, name: &str) -> Arc<Receivers> {
+        let cache = &self.index().receivers;
+        let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = lock().get(name) {
+            return Arc::clone(hit);
+        }
+        let found = Arc::new(Receivers::compute(self, name));
+        lock().insert(name.to_string(), Arc::clone(&found));
+        found
+    }
+
+    /// Identifier nodes (with their scopes) spelled `name`, in walk order.
+    pub fn identifiers_named<'a>(
+        &'a self,
+        name: &str,
+    ) -> impl Iterator<Item = (Node<'t>, ScopeId)> + 'a {
+        self.index()
+            .identifiers
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| self.identifiers[i])
+    }
+
+    /// Identifier nodes (with their scopes) that start inside `range`, in walk order (as
+    /// a scan of `Module::identifiers` would see them).
+    pub fn identifiers_in(&self, range: std::ops::Range<usize>) -> Vec<(Node<'t>, ScopeId)> {
+        let by_start = &self.index().identifiers_by_start;
+        let start = |i: &usize| self.identifiers[*i].0.start_byte();
+        let lo = by_start.partition_point(|i| start(i) < range.start);
+        let hi = by_start.partition_point(|i| start(i) < range.end);
+        let mut hits: Vec<usize> = by_start[lo..hi].to_vec();
+        hits.sort_unstable();
+        hits.into_iter().map(|i| self.identifiers[i]).collect()
+    }
 }
 
 #[cfg(test)]
@@ -189,5 +249,37 @@ mod tests {
             .collect();
         assert_eq!(rows, vec![0, 2]);
         assert_eq!(m.attributes_named("z").count(), 0);
+    }
+
+    #[test]
+    fn identifiers_by_name_and_by_range_match_a_scan() {
+        let src = "def f(a, b=c):\n    return [a for a in b] + g(a, c)\nc = f\n";
+        let tree = parse(src).unwrap();
+        let m = Module::build(tree.root_node(), src);
+        for name in ["a", "b", "c", "f", "g", "zz"] {
+            let scan: Vec<usize> = m
+                .identifiers
+                .iter()
+                .filter(|(n, _)| m.text(*n) == name)
+                .map(|(n, _)| n.id())
+                .collect();
+            let indexed: Vec<usize> = m.identifiers_named(name).map(|(n, _)| n.id()).collect();
+            assert_eq!(scan, indexed, "{name}");
+        }
+        for (lo, hi) in [(0, src.len()), (0, 14), (5, 40), (20, 21), (40, src.len())] {
+            let scan: Vec<usize> = m
+                .identifiers
+                .iter()
+                .filter(|(n, _)| (lo..hi).contains(&n.start_byte()))
+                .map(|(n, _)| n.id())
+                .collect();
+            let indexed: Vec<usize> = m
+                .identifiers_in(lo..hi)
+                .iter()
+                .map(|(n, _)| n.id())
+                .collect();
+            assert_eq!(scan, indexed, "{lo}..{hi}");
+            assert!(!scan.is_empty() || hi - lo < 3, "{lo}..{hi} tests nothing");
+        }
     }
 }

@@ -54,12 +54,27 @@ pub struct Scope<'t> {
     pub kind: ScopeKind,
     pub node: Node<'t>,
     pub parent: Option<ScopeId>,
+    /// In source order; only `Module::bind` adds to it (it keeps `by_name` in step).
     pub bindings: Vec<Binding<'t>>,
+    /// Indexes into `bindings`, by name: a module with thousands of bindings is looked up
+    /// once per reference.
+    by_name: HashMap<String, Vec<usize>>,
     /// Names declared `global` or `nonlocal` here: never local to this scope.
     pub not_local: HashSet<String>,
     pub globals: HashSet<String>,
     /// Class scope: the class. Function scope: the class whose body defines it directly.
     pub class: Option<ClassId>,
+}
+
+impl<'t> Scope<'t> {
+    /// The bindings of `name` in this scope, in source order.
+    pub fn bindings_named<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s Binding<'t>> + 's {
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.bindings[i])
+    }
 }
 
 #[derive(Debug)]
@@ -167,6 +182,9 @@ pub struct Module<'t> {
     /// Names the fixes planned on this module so far have picked, with what each is for:
     /// the fixes of one analysis avoid each other's names and can share a pass.
     claimed: std::sync::Mutex<HashMap<String, Option<String>>>,
+    /// For a base name of `NamePicker::pick_free`, the first suffix not known to be taken
+    /// (1 is the base itself).
+    free_suffixes: std::sync::Mutex<HashMap<String, usize>>,
     index: std::sync::OnceLock<crate::module_index::ModuleIndex>,
     /// `method_context` of every scope, computed once: planning n fixes asks it for every
     /// attribute of the module n times.
@@ -212,6 +230,7 @@ impl<'t> Module<'t> {
                 node: root,
                 parent: None,
                 bindings: Vec::new(),
+                by_name: HashMap::new(),
                 not_local: HashSet::new(),
                 globals: HashSet::new(),
                 class: None,
@@ -230,6 +249,7 @@ impl<'t> Module<'t> {
             free_names: std::sync::OnceLock::new(),
             names_in_use: std::sync::OnceLock::new(),
             claimed: std::sync::Mutex::new(HashMap::new()),
+            free_suffixes: std::sync::Mutex::new(HashMap::new()),
             index: std::sync::OnceLock::new(),
             method_contexts: std::sync::OnceLock::new(),
             built: false,
@@ -257,6 +277,7 @@ impl<'t> Module<'t> {
             node,
             parent: Some(parent),
             bindings: Vec::new(),
+            by_name: HashMap::new(),
             not_local: HashSet::new(),
             globals: HashSet::new(),
             class,
@@ -265,7 +286,12 @@ impl<'t> Module<'t> {
     }
 
     fn bind(&mut self, scope: ScopeId, name: &str, at: usize, value: BindingValue<'t>) {
-        self.scopes[scope].bindings.push(Binding {
+        let sc = &mut self.scopes[scope];
+        sc.by_name
+            .entry(name.to_string())
+            .or_default()
+            .push(sc.bindings.len());
+        sc.bindings.push(Binding {
             name: name.to_string(),
             at,
             value,
@@ -736,7 +762,7 @@ impl<'t> Module<'t> {
             }
             let visible = first || sc.kind != ScopeKind::Class;
             if visible && !sc.not_local.contains(name) {
-                let mut candidates = sc.bindings.iter().filter(|b| b.name == name);
+                let mut candidates = sc.bindings_named(name);
                 let mut last_before = None;
                 let mut last = None;
                 for b in candidates.by_ref() {
@@ -779,9 +805,7 @@ impl<'t> Module<'t> {
                 // candidate wins (its pools are never changed).
                 let name = self.text(cur);
                 self.scopes[s]
-                    .bindings
-                    .iter()
-                    .filter(|b| b.name == name)
+                    .bindings_named(name)
                     .find_map(|b| match &b.value {
                         BindingValue::Import(other) if is_serializing_package(other) => {
                             Some(other.clone())
@@ -888,11 +912,7 @@ impl<'t> Module<'t> {
             }
         }
         let class_scope = self.classes[class].scope;
-        for b in self.scopes[class_scope]
-            .bindings
-            .iter()
-            .filter(|b| b.name == attr)
-        {
+        for b in self.scopes[class_scope].bindings_named(attr) {
             if matches!(b.value, BindingValue::Value(v) if strip_parens(v).kind() == "none") {
                 continue;
             }
@@ -1144,6 +1164,17 @@ impl<'t> Module<'t> {
         claimed
             .entry(name.to_string())
             .or_insert_with(|| owner.map(String::from));
+    }
+
+    /// See `free_suffixes`.
+    pub fn free_suffix(&self, base: &str) -> usize {
+        let known = self.free_suffixes.lock().unwrap_or_else(|e| e.into_inner());
+        known.get(base).copied().unwrap_or(1)
+    }
+
+    pub fn set_free_suffix(&self, base: &str, n: usize) {
+        let mut known = self.free_suffixes.lock().unwrap_or_else(|e| e.into_inner());
+        known.insert(base.to_string(), n);
     }
 
     pub fn in_main_guard(&self, at: usize) -> bool {

@@ -14,7 +14,32 @@ pub struct Source {
     pub bom: bool,
     /// The file's encoding (UTF-8 unless a coding cookie names another).
     pub codec: Codec,
+    /// Never changed once decoded (`lines` describes it).
     pub text: String,
+    lines: std::sync::OnceLock<LineIndex>,
+}
+
+/// Where each line of a text starts: the row and column of many offsets of one file, each
+/// a binary search (`row_col` counts from the start, once per offset).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// `row_col(text, offset)` for the `text` this index was built from.
+    pub fn row_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let row = self.starts.partition_point(|&s| s <= offset);
+        let line_start = self.starts[row - 1];
+        (row, text[line_start..offset].chars().count() + 1)
+    }
 }
 
 impl Source {
@@ -35,7 +60,15 @@ impl Source {
             bom: declared.bom,
             codec: declared.codec,
             text,
+            lines: std::sync::OnceLock::new(),
         })
+    }
+
+    /// 1-based row and column (in characters) of byte `offset` of `text`.
+    pub fn row_col(&self, offset: usize) -> (usize, usize) {
+        self.lines
+            .get_or_init(|| LineIndex::new(&self.text))
+            .row_col(&self.text, offset)
     }
 
     /// The bytes to write for `text`, in the file's encoding, restoring the BOM; `Err` when
@@ -169,6 +202,16 @@ mod tests {
         assert_eq!(newline_of("a\r\nb"), "\r\n");
         assert_eq!(newline_of("a\nb"), "\n");
         assert_eq!(row_col("ab\néx = 1", 6), (2, 3));
+        for text in ["", "\n", "ab\néx = 1", "a\r\nb\n\nc", "é\n\né"] {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    index.row_col(text, offset),
+                    row_col(text, offset),
+                    "{text:?} {offset}"
+                );
+            }
+        }
         assert_eq!(line_start("ab\ncd", 4), 3);
         assert_eq!(line_end_inclusive("ab\ncd", 1), 3);
         assert_eq!(line_end_inclusive("ab\ncd", 4), 5);

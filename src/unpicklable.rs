@@ -212,12 +212,7 @@ fn classify(module: &Module, value: Node, scope: ScopeId, depth: u8) -> Option<U
 
 /// A name assigned in several places may hold something else by the time it is pickled.
 fn bound_more_than_once(module: &Module, scope: ScopeId, name: &str) -> bool {
-    module.scopes[scope]
-        .bindings
-        .iter()
-        .filter(|b| b.name == name)
-        .count()
-        > 1
+    module.scopes[scope].bindings_named(name).count() > 1
 }
 
 fn constructed(module: &Module, call: Node, scope: ScopeId) -> Option<Unpicklable> {

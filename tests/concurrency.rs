@@ -384,6 +384,50 @@ fn classify(
     (original, rewritten, torn)
 }
 
+enum Kill {
+    /// SIGKILL this long after the start.
+    After(Duration),
+    /// SIGKILL this long after the first change to a folder of the tree (a temp file
+    /// created or renamed into place).
+    AfterFirstWrite(Duration),
+}
+
+/// Every folder of the tree with its modification time.
+fn folders_with_mtimes(root: &Path) -> Vec<(PathBuf, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        out.push((d.clone(), fs::metadata(&d).unwrap().modified().unwrap()));
+        for e in fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+/// Polls until some folder changes (the first write began) or the child exits; whether a
+/// change was seen.
+fn wait_for_first_write(
+    dirs: &[(PathBuf, std::time::SystemTime)],
+    child: &mut std::process::Child,
+) -> bool {
+    loop {
+        if dirs
+            .iter()
+            .any(|(d, t)| fs::metadata(d).and_then(|m| m.modified()).ok() != Some(*t))
+        {
+            return true;
+        }
+        if !matches!(child.try_wait(), Ok(None)) {
+            return false;
+        }
+        std::thread::yield_now();
+    }
+}
+
 #[test]
 fn sigkill_leaves_every_file_original_or_fully_rewritten() {
     const N: usize = 2000;
@@ -400,34 +444,39 @@ fn sigkill_leaves_every_file_original_or_fully_rewritten() {
         .count();
     let must_change = N - unchanged;
 
-    let mut delays: Vec<Duration> = [1u64, 5, 10, 20, 40]
+    // Kills at fixed times over the run (most land before or after the writes), then
+    // kills timed from the first write seen: how long analysis takes varies by seconds
+    // on a loaded machine, the write phase itself lasts milliseconds.
+    let mut kills: Vec<Kill> = [1u64, 5, 10, 20, 40]
         .iter()
-        .map(|&ms| Duration::from_millis(ms))
+        .map(|&ms| Kill::After(Duration::from_millis(ms)))
         .collect();
-    for k in 1..=10 {
-        delays.push(full * k / 11);
+    for k in 1..=6 {
+        kills.push(Kill::After(full * k / 7));
+    }
+    for ms in [0u64, 0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89] {
+        kills.push(Kill::AfterFirstWrite(Duration::from_millis(ms)));
     }
     let mut report = Vec::new();
     let mut torn_all = Vec::new();
     let mut mid_write = 0;
     let mut leftovers_total = 0;
-    let mut attempt = 0;
-    let (mut lo, mut hi) = (Duration::ZERO, full * 2);
-    // After the schedule, more kills inside the write phase as far as it is known (between
-    // the last kill that found nothing written and the first that found everything written).
-    let mut rng = Instant::now().elapsed().subsec_nanos() as u64 | 1;
-    while attempt < delays.len() || (mid_write < 6 && attempt < delays.len() + 10) {
-        let delay = delays.get(attempt).copied().unwrap_or_else(|| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            lo + (hi.saturating_sub(lo)).mul_f64((rng % 1000) as f64 / 1000.0)
-        });
-        attempt += 1;
+    for kill in kills {
         let dir = tempfile::tempdir().unwrap();
         build_tree(dir.path(), N);
+        let dirs = folders_with_mtimes(dir.path());
         let mut child = spawn(WRITE, dir.path());
-        std::thread::sleep(delay);
+        let delay = match kill {
+            Kill::After(d) => {
+                std::thread::sleep(d);
+                format!("{d:>9.1?}")
+            }
+            Kill::AfterFirstWrite(d) => {
+                let seen = wait_for_first_write(&dirs, &mut child.child);
+                std::thread::sleep(d);
+                format!("{:>9}", format!("w{}+{d:.0?}", if seen { "" } else { "?" }))
+            }
+        };
         let _ = child.child.kill(); // SIGKILL
         let (status, _) = child.wait();
         let killed = status.signal() == Some(9);
@@ -436,18 +485,12 @@ fn sigkill_leaves_every_file_original_or_fully_rewritten() {
         leftovers_total += leftovers.len();
         let done = rewritten - unchanged;
         report.push(format!(
-            "{delay:>9.1?}: {} {done}/{must_change} rewritten, {} original, {} torn, {} temp files left",
+            "{delay}: {} {done}/{must_change} rewritten, {} original, {} torn, {} temp files left",
             if killed { "killed," } else { "finished," },
             original - unchanged,
             torn.len(),
             leftovers.len()
         ));
-        // Bisect towards the write phase when no kill has landed in it yet.
-        if done == 0 {
-            lo = lo.max(delay);
-        } else if done == must_change {
-            hi = hi.min(delay);
-        }
         if killed && done > 0 && done < must_change && mid_write < 2 {
             // A new run finishes the job, whatever the killed one left behind.
             let (status, err) = run(WRITE, dir.path());

@@ -6,19 +6,18 @@ use serde_json::{json, Value};
 
 use crate::check::Finding;
 use crate::edit::Edit;
-use crate::source::row_col;
 use crate::{FileResult, Run};
 
-pub(super) fn location(text: &str, offset: usize) -> Value {
-    let (row, column) = row_col(text, offset);
+fn location(file: &FileResult, offset: usize) -> Value {
+    let (row, column) = file.row_col(offset);
     json!({ "row": row, "column": column })
 }
 
-fn edit_json(text: &str, e: &Edit) -> Value {
+fn edit_json(file: &FileResult, e: &Edit) -> Value {
     json!({
         "content": e.content,
-        "location": location(text, e.range.start),
-        "end_location": location(text, e.range.end),
+        "location": location(file, e.range.start),
+        "end_location": location(file, e.range.end),
     })
 }
 
@@ -34,12 +33,11 @@ pub fn json_findings(run: &Run) -> Value {
 
 /// The object of one finding of `file` (also the `findings` of `--report`).
 pub fn finding_json(file: &FileResult, f: &Finding) -> Value {
-    let text = file.source.as_ref().map_or("", |s| s.text.as_str());
     let fix = f.fix.as_ref().map(|fix| {
         json!({
             "applicability": fix.applicability.as_str(),
             "message": fix.message,
-            "edits": fix.edits.iter().map(|e| edit_json(text, e)).collect::<Vec<_>>(),
+            "edits": fix.edits.iter().map(|e| edit_json(file, e)).collect::<Vec<_>>(),
         })
     });
     json!({
@@ -47,9 +45,9 @@ pub fn finding_json(file: &FileResult, f: &Finding) -> Value {
         "name": f.rule.name(),
         "message": f.message,
         "filename": file.path.display().to_string(),
-        "location": location(text, f.range.start),
-        "end_location": location(text, f.range.end),
-        "noqa_row": row_col(text, f.range.start).0,
+        "location": location(file, f.range.start),
+        "end_location": location(file, f.range.end),
+        "noqa_row": file.row_col(f.range.start).0,
         "fix": fix,
         "verdict": f.verdict.as_str(),
         "reason": f.reason,

@@ -22,7 +22,6 @@ pub use text::{diff, diff_named, finding_line, write_concise, write_grouped};
 
 use crate::check::Finding;
 use crate::settings::{OutputFormat, Settings};
-use crate::source::row_col;
 use crate::{FileResult, Run};
 
 pub struct Style {
@@ -98,12 +97,11 @@ struct Located<'a> {
 /// Every finding of the run with its positions, in file order.
 fn located(run: &Run) -> impl Iterator<Item = Located<'_>> {
     run.files.iter().flat_map(|file| {
-        let text = file.source.as_ref().map_or("", |s| s.text.as_str());
         file.findings.iter().map(move |finding| Located {
             file,
             finding,
-            start: row_col(text, finding.range.start),
-            end: row_col(text, finding.range.end),
+            start: file.row_col(finding.range.start),
+            end: file.row_col(finding.range.end),
         })
     })
 }

@@ -7,12 +7,11 @@ use serde_json::{json, Value};
 use std::path::Path;
 
 use crate::outcome::{Failure, SkipReason};
-use crate::source::row_col;
-use crate::Run;
+use crate::{FileResult, Run};
 
-fn region(text: &str, range: &std::ops::Range<usize>) -> Value {
-    let (start_line, start_column) = row_col(text, range.start);
-    let (end_line, end_column) = row_col(text, range.end);
+fn region(file: &FileResult, range: &std::ops::Range<usize>) -> Value {
+    let (start_line, start_column) = file.row_col(range.start);
+    let (end_line, end_column) = file.row_col(range.end);
     json!({
         "startLine": start_line,
         "startColumn": start_column,
@@ -158,7 +157,6 @@ pub fn sarif(run: &Run) -> Value {
         .collect();
     let mut results = Vec::new();
     for file in &run.files {
-        let text = file.source.as_ref().map_or("", |s| s.text.as_str());
         let location = artifact_location(run, file.root, &file.path);
         for f in &file.findings {
             let index = ALL.iter().position(|r| *r == f.rule).unwrap_or(0);
@@ -175,7 +173,7 @@ pub fn sarif(run: &Run) -> Value {
                         "artifactChanges": [{
                             "artifactLocation": location,
                             "replacements": fix.edits.iter().map(|e| json!({
-                                "deletedRegion": region(text, &e.range),
+                                "deletedRegion": region(file, &e.range),
                                 "insertedContent": { "text": e.content },
                             })).collect::<Vec<_>>(),
                         }],
@@ -190,7 +188,7 @@ pub fn sarif(run: &Run) -> Value {
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": location,
-                        "region": region(text, &f.range),
+                        "region": region(file, &f.range),
                     }
                 }],
                 "fixes": fixes,

@@ -8,7 +8,6 @@ use similar::TextDiff;
 use super::{display_path, full_message, located, Style};
 use crate::check::Finding;
 use crate::edit::Applicability;
-use crate::source::row_col;
 use crate::{FileResult, Run};
 
 /// `[*] ` for a safe fix (as ruff marks them), `[unsafe fix] ` for an unsafe one.
@@ -22,8 +21,7 @@ fn marker(f: &Finding) -> &'static str {
 
 /// `path:row:col: PF001 [*] message`.
 pub fn finding_line(file: &FileResult, f: &Finding, style: &Style) -> String {
-    let text = file.source.as_ref().map_or("", |s| s.text.as_str());
-    let (row, col) = row_col(text, f.range.start);
+    let (row, col) = file.row_col(f.range.start);
     format!(
         "{}:{row}:{col}: {} {}{}",
         style.paint("1", &display_path(&file.path)),

@@ -66,8 +66,8 @@ fn outer_names<'t>(
         node.child_by_field_name("name").map(|n| module.text(n))
     };
     let mut out = Vec::new();
-    for &(ident, scope) in &module.identifiers {
-        if !range.contains(&ident.start_byte()) || skip.contains(&ident.id()) {
+    for (ident, scope) in module.identifiers_in(range.clone()) {
+        if skip.contains(&ident.id()) {
             continue;
         }
         let name = module.text(ident);
@@ -293,11 +293,7 @@ fn self_attribute_read<'t>(module: &Module<'t>, ident: Node<'t>) -> Result<&'t s
 /// file, socket or connection (a `Process` may be given multiprocessing's own queues,
 /// pipes and locks).
 fn check_value_kind(module: &Module, home: ScopeId, name: &str, site: &Site) -> Result<(), String> {
-    for b in module.scopes[home]
-        .bindings
-        .iter()
-        .filter(|b| b.name == name)
-    {
+    for b in module.scopes[home].bindings_named(name) {
         match &b.value {
             BindingValue::Function(_) | BindingValue::Class(_) => {
                 return Err(format!(
@@ -596,13 +592,7 @@ pub fn lift_closure(
         .filter(|(i, _)| !default_caps.contains(i))
         .map(|(_, c)| c.param.clone())
         .collect();
-    if module.scopes[home]
-        .bindings
-        .iter()
-        .filter(|b| b.name == name)
-        .count()
-        != 1
-    {
+    if module.scopes[home].bindings_named(name).count() != 1 {
         return Err(format!("`{name}` is bound more than once in its function"));
     }
     if module.scopes.iter().any(|s| s.not_local.contains(name)) {
@@ -639,10 +629,7 @@ pub fn lift_closure(
     let mut site_seen = false;
     let sites = crate::matcher::find_sites(module);
 
-    for &(ident, scope) in &module.identifiers {
-        if module.text(ident) != name {
-            continue;
-        }
+    for (ident, scope) in module.identifiers_named(name) {
         let Some((s, b)) = module.lookup(scope, name, ident.start_byte()) else {
             continue;
         };
@@ -841,11 +828,7 @@ fn stored_reference<'t>(
         .filter(|l| l.kind() == "identifier")
         .ok_or_else(not)?;
     let var = module.text(target);
-    let bindings: Vec<_> = module.scopes[home]
-        .bindings
-        .iter()
-        .filter(|b| b.name == var)
-        .collect();
+    let bindings: Vec<_> = module.scopes[home].bindings_named(var).collect();
     if bindings.len() != 1 {
         return Err(format!("`{var}` is bound more than once"));
     }

@@ -26,9 +26,10 @@ use tree_sitter::Node;
 use super::names::NamePicker;
 use super::text::{deletion_range, insert_before_statement, method_range, relocate};
 use crate::edit::{ensure_disjoint, Applicability, Edit, Fix};
-use crate::judge::{instance_class, HoistSet};
+use crate::judge::HoistSet;
 use crate::parse::{call_args, descendants, named_children, strip_parens};
-use crate::resolve::{first_param_ident, Binding, BindingValue, Module, ScopeId};
+use crate::receivers::Receiver;
+use crate::resolve::{first_param_ident, Module, ScopeId};
 use crate::source::{line_start, newline_of};
 
 struct Moved<'t> {
@@ -365,17 +366,6 @@ struct References<'t> {
     values: Vec<(String, Node<'t>)>,
 }
 
-/// Only calls (`self.m(x)`) and the pool's own argument are rerouted: any other load of
-/// `self.m` may rely on getting a bound method (identity, `__qualname__`, `WeakMethod`).
-fn is_call_or_site(attr: Node, site: Node) -> bool {
-    attr.id() == site.id()
-        || attr.parent().is_some_and(|p| {
-            p.kind() == "call"
-                && p.child_by_field_name("function")
-                    .is_some_and(|f| f.id() == attr.id())
-        })
-}
-
 fn find_references<'t>(
     module: &Module<'t>,
     set: &HoistSet<'t>,
@@ -387,43 +377,40 @@ fn find_references<'t>(
         other: HashSet::new(),
         values: Vec::new(),
     };
-    // Only the attributes spelled like a moved method (`module_index`): one fix costs
-    // its own references, not the module.
-    let mut named: Vec<(Node<'t>, ScopeId)> = names
-        .iter()
-        .flat_map(|n| module.attributes_named(n))
-        .collect();
-    named.sort_by_key(|(a, _)| a.start_byte());
-    named.dedup_by_key(|(a, _)| a.id());
-    for (attr, scope) in named {
-        let (Some(obj), Some(name_node)) = (
-            attr.child_by_field_name("object"),
-            attr.child_by_field_name("attribute"),
-        ) else {
-            continue;
-        };
-        let name = module.text(name_node);
-        let obj = strip_parens(obj);
+    // Only the loads whose receiver may be this class (`receivers`, computed once per
+    // name): one fix costs its own references, not every `x.m` of the module.
+    let mut unique: Vec<&str> = names.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    let mut named: Vec<(&str, Receiver)> = Vec::new();
+    for name in unique {
+        let receivers = module.receivers(name);
+        let before = named.len();
+        named.extend(receivers.reaching(set.class).map(|r| (name, *r)));
+        if named.len() - before < receivers.all.len() {
+            // A load through something else (`other.m`, `f().m`) keeps the method.
+            refs.other.insert(name.to_string());
+        }
+    }
+    named.sort_by_key(|(_, r)| module.attributes[r.attribute].0.start_byte());
+    for (name, r) in named {
+        let (attr, scope) = module.attributes[r.attribute];
+        let self_of_class = r.self_of == Some(set.class);
+        let is_instance = r.instance_of == Some(set.class);
+        let is_class = r.class_of == Some(set.class);
+        let is_cls = r.cls_of == Some(set.class);
+        // Only calls (`self.m(x)`) and the pool's own argument are rerouted: any other load
+        // of `self.m` may rely on getting a bound method (identity, `__qualname__`,
+        // `WeakMethod`).
+        let as_value = !(r.called || attr.id() == site.id());
         let mut rerouted = None;
-        if obj.kind() == "identifier" {
-            let o = module.text(obj);
-            let self_of_class = module
-                .method_context(scope)
-                .is_some_and(|(c, self_name)| c == set.class && self_name == o);
-            let binding = module.lookup(scope, o, obj.start_byte()).map(|(_, b)| b);
-            let is_class = matches!(binding, Some(Binding { value: BindingValue::Class(c), .. }) if *c == set.class);
-            let is_cls = module.cls_context(scope, o) == Some(set.class);
-            let is_instance = matches!(binding, Some(Binding { value: BindingValue::Value(v), .. })
-                if instance_class(module, *v, scope) == Some(set.class));
-            let as_value = !is_call_or_site(attr, site);
-            if (self_of_class || is_instance || is_class || is_cls) && as_value {
-                refs.values.push((name.to_string(), attr));
-            } else if self_of_class || is_instance {
-                rerouted = Some(None);
-            } else if is_class || is_cls {
-                // `Class.m(obj, x)`: the first argument was `self`.
-                rerouted = first_arg_deletion(module, attr).map(Some);
-            }
+        if as_value {
+            refs.values.push((name.to_string(), attr));
+        } else if self_of_class || is_instance {
+            rerouted = Some(None);
+        } else if is_class || is_cls {
+            // `Class.m(obj, x)`: the first argument was `self`.
+            rerouted = first_arg_deletion(module, attr).map(Some);
         }
         match rerouted {
             Some(drop_first_arg) => refs.rerouted.push(Reference {

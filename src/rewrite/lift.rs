@@ -236,11 +236,7 @@ pub fn lift_local_function(
         return super::closure::lift_closure(module, def, site, project);
     }
     let stmt = top_statement(module, def.start_byte()).ok_or("no enclosing statement")?;
-    let bindings = module.scopes[def_scope]
-        .bindings
-        .iter()
-        .filter(|b| b.name == name)
-        .count();
+    let bindings = module.scopes[def_scope].bindings_named(name).count();
     let mut picker = NamePicker::new(module);
     let outer = enclosing_name(module, def_scope);
     let new_name = picker.pick(name, &outer);
@@ -322,28 +318,19 @@ pub fn move_out_of_main_guard(module: &Module, def: Node, name: &str) -> Result<
     }
     let guard = top_statement(module, def.start_byte()).ok_or("no enclosing statement")?;
     let guard_range = guard.byte_range();
-    let module_bindings: Vec<&Binding> = module.scopes[MODULE_SCOPE]
-        .bindings
-        .iter()
-        .filter(|b| b.name == name)
-        .collect();
+    let module_bindings: Vec<&Binding> = module.scopes[MODULE_SCOPE].bindings_named(name).collect();
     if module_bindings.len() != 1 {
         return Err(format!("`{name}` is bound more than once at module level"));
     }
     // Names bound only under the guard do not exist in a spawned worker.
-    for &(ident, scope) in &module.identifiers {
-        if !def.byte_range().contains(&ident.start_byte()) {
-            continue;
-        }
+    for (ident, scope) in module.identifiers_in(def.byte_range()) {
         let used = module.text(ident);
         if let Some((s, _)) = module.lookup(scope, used, ident.start_byte()) {
             if s != MODULE_SCOPE || used == name {
                 continue;
             }
             let all_in_guard = module.scopes[MODULE_SCOPE]
-                .bindings
-                .iter()
-                .filter(|b| b.name == used)
+                .bindings_named(used)
                 .all(|b| guard_range.contains(&b.at));
             if all_in_guard {
                 return Err(format!(

@@ -47,8 +47,13 @@ impl<'m> NamePicker<'m> {
     /// `owner` names what the new name is for (`Class.method`): two plans of the same
     /// move (two findings of one method) pick the same name and so share one fix.
     fn is_taken(&self, name: &str, owner: Option<&str>) -> bool {
-        self.own.contains(name)
-            || self.module.names_in_use().contains(name)
+        self.own.contains(name) || self.taken_in_module(name, owner)
+    }
+
+    /// Taken for every picker of this analysis, not only this one (`own`): claims only
+    /// grow, so a name taken this way stays taken.
+    fn taken_in_module(&self, name: &str, owner: Option<&str>) -> bool {
+        self.module.names_in_use().contains(name)
             || KEYWORDS.contains(&name)
             || self.module.claimed_by_other(name, owner)
             || collected_by_pytest(name)
@@ -84,16 +89,32 @@ impl<'m> NamePicker<'m> {
         self.own.insert(name.to_string());
     }
 
-    /// `base` if free, else `base_2`, `base_3`…
+    /// `base` if free, else `base_2`, `base_3`… The module remembers how far the run of
+    /// taken candidates goes (`Module::free_suffix`): n lifts picking `_lambda` cost n, not
+    /// 1 + 2 + … + n tries.
     pub fn pick_free(&mut self, base: &str) -> String {
-        let mut candidate = base.to_string();
-        let mut n = 2;
-        while self.is_taken(&candidate, None)
-            || (self.star_import && candidate == base && !base.starts_with('_'))
-        {
-            candidate = format!("{base}_{n}");
+        let spelled = |n: usize| {
+            if n == 1 {
+                base.to_string()
+            } else {
+                format!("{base}_{n}")
+            }
+        };
+        let mut n = self.module.free_suffix(base);
+        let mut unbroken = true;
+        let candidate = loop {
+            let candidate = spelled(n);
+            let public_under_star = self.star_import && n == 1 && !base.starts_with('_');
+            let taken = public_under_star || self.taken_in_module(&candidate, None);
+            if taken && unbroken {
+                self.module.set_free_suffix(base, n + 1);
+            }
+            if !taken && !self.own.contains(&candidate) {
+                break candidate;
+            }
+            unbroken &= taken;
             n += 1;
-        }
+        };
         self.reserve(&candidate);
         self.module.claim(&candidate, None);
         candidate
@@ -181,5 +202,25 @@ mod tests {
             NamePicker::new(&m).pick_free("_main_map_fn"),
             "_main_map_fn_2"
         );
+    }
+
+    #[test]
+    fn free_names_skip_what_every_picker_sees_taken_but_not_one_pickers_own() {
+        let src = "_lambda = 1
+_lambda_3 = 3
+";
+        let tree = parse(src).unwrap();
+        let m = Module::build(tree.root_node(), src);
+        let mut first = NamePicker::new(&m);
+        first.reserve("_lambda_2"); // a local where this fix reroutes
+        assert_eq!(first.pick_free("_lambda"), "_lambda_4");
+        // `_lambda_2` was only the first picker's to avoid.
+        assert_eq!(NamePicker::new(&m).pick_free("_lambda"), "_lambda_2");
+        assert_eq!(NamePicker::new(&m).pick_free("_lambda"), "_lambda_5");
+        let names: Vec<String> = (0..50)
+            .map(|_| NamePicker::new(&m).pick_free("_lambda"))
+            .collect();
+        assert_eq!(names.first().map(String::as_str), Some("_lambda_6"));
+        assert_eq!(names.last().map(String::as_str), Some("_lambda_55"));
     }
 }

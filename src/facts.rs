@@ -459,7 +459,8 @@ fn compute_occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
             .flatten()
     };
     let mut binding_sites: HashSet<usize> = HashSet::new();
-    for (scope_id, scope) in module.scopes.iter().enumerate() {
+    for &scope_id in module.index().scopes_binding(name) {
+        let scope = &module.scopes[scope_id];
         for b in scope.bindings_named(name) {
             binding_sites.insert(b.at);
             let at_line = module.index().line_of(b.at);
@@ -501,9 +502,9 @@ fn compute_occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
         });
     }
     // A string that holds the name as a word (`"_m"`, a doctest `>>> W()._m(2)`, an `eval`
-    // table) may reach it. Strings are walked only when the text has the name outside code.
-    if contains_word(module.src, name) {
-        for &s in &module.strings {
+    // table) may reach it. Only the strings holding it as a word are looked at.
+    {
+        for s in module.strings_with_word(name) {
             let exact = string_value(s, module.src) == Some(name);
             if exact || contains_word(&literal_text(module, s), name) {
                 let store = exact && is_setattr_name(module, s);
@@ -515,27 +516,11 @@ fn compute_occurrences(module: &Module, name: &str) -> Vec<Occurrence> {
             }
         }
     }
-    let calls = if contains_word(module.src, name) {
-        &module.calls[..]
-    } else {
-        &[]
-    };
-    for &(call, _) in calls {
-        let Some(args) = call.child_by_field_name("arguments") else {
-            continue;
-        };
-        for arg in named_children(args) {
-            let named = arg.kind() == "keyword_argument"
-                && arg
-                    .child_by_field_name("name")
-                    .is_some_and(|n| module.text(n) == name);
-            if named {
-                out.push(Occurrence {
-                    line: line(arg),
-                    kind: OccurrenceKind::Keyword,
-                });
-            }
-        }
+    for &line in module.index().keyword_lines(name) {
+        out.push(Occurrence {
+            line,
+            kind: OccurrenceKind::Keyword,
+        });
     }
     out.sort_by_key(|o| o.line);
     out
@@ -632,7 +617,7 @@ pub fn class_uses(module: &Module, name: &str) -> Vec<ClassUse> {
 }
 
 /// The literal parts of a string (an f-string's replacement fields are code, not text).
-fn literal_text(module: &Module, string: Node) -> String {
+pub fn literal_text(module: &Module, string: Node) -> String {
     named_children(string)
         .into_iter()
         .filter(|c| c.kind() == "string_content")

@@ -81,6 +81,9 @@ pub struct ProjectView<'a> {
     pub own_id: FileId,
     pub own: Arc<FileFacts>,
     computed_write_elsewhere: std::sync::OnceLock<Option<String>>,
+    /// Names of this module's classes and of what their bodies bind: what judging it asks
+    /// other files about, so one parse of another file answers all of them.
+    asked: std::sync::OnceLock<(Vec<String>, Vec<String>)>,
 }
 
 impl<'a> ProjectView<'a> {
@@ -91,7 +94,28 @@ impl<'a> ProjectView<'a> {
             own_id,
             own: Arc::new(own),
             computed_write_elsewhere: std::sync::OnceLock::new(),
+            asked: std::sync::OnceLock::new(),
         }
+    }
+
+    fn asked(&self) -> &(Vec<String>, Vec<String>) {
+        self.asked.get_or_init(|| {
+            let classes: Vec<String> = self.own.classes.iter().map(|c| c.name.clone()).collect();
+            let mut members: Vec<String> = self
+                .own
+                .classes
+                .iter()
+                .flat_map(|c| c.defines.iter().cloned())
+                .collect();
+            members.sort_unstable();
+            members.dedup();
+            (classes, members)
+        })
+    }
+
+    /// `ProjectIndex::class_uses` of another file, batched with this module's classes.
+    pub fn class_uses(&self, id: FileId, class: &str) -> Option<Arc<Vec<crate::facts::ClassUse>>> {
+        self.index.class_uses_among(id, class, &self.asked().0)
     }
 
     pub fn facts(&self, file: FileId) -> Option<Arc<FileFacts>> {
@@ -373,7 +397,7 @@ impl<'a> ProjectView<'a> {
             if id == self.own_id {
                 continue;
             }
-            match self.index.occurrences(id, name) {
+            match self.index.occurrences_among(id, name, &self.asked().1) {
                 Some(list) => {
                     any |= !list.is_empty();
                     let rebinds =

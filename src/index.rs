@@ -351,17 +351,83 @@ impl ProjectIndex {
     /// Every occurrence of `name` in file `id`; `None` when the file cannot be read or parsed
     /// (then nothing about it can be accounted for).
     pub fn occurrences(&self, id: FileId, name: &str) -> Option<Arc<Vec<Occurrence>>> {
-        self.cached(&self.occurrences, (id, name.to_string()), |module, _| {
-            occurrences(module, name).as_ref().clone()
+        self.occurrences_among(id, name, &[])
+    }
+
+    /// `occurrences`, and when file `id` has to be parsed for it, the same for every name of
+    /// `batch` too: the judge of one module asks about many names (every method, every
+    /// class), and one parse of a large file costs more than all their answers.
+    pub fn occurrences_among(
+        &self,
+        id: FileId,
+        name: &str,
+        batch: &[String],
+    ) -> Option<Arc<Vec<Occurrence>>> {
+        self.cached_among(&self.occurrences, id, name, batch, |module, n| {
+            occurrences(module, n).as_ref().clone()
         })
     }
 
     /// Uses of class `name` in file `id` that may rebind its attributes or call its methods
     /// unbound; `None` when the file cannot be read or parsed.
     pub fn class_uses(&self, id: FileId, name: &str) -> Option<Arc<Vec<ClassUse>>> {
-        self.cached(&self.class_uses, (id, name.to_string()), |module, _| {
-            class_uses(module, name)
-        })
+        self.class_uses_among(id, name, &[])
+    }
+
+    /// `class_uses`, batched as `occurrences_among` is.
+    pub fn class_uses_among(
+        &self,
+        id: FileId,
+        name: &str,
+        batch: &[String],
+    ) -> Option<Arc<Vec<ClassUse>>> {
+        self.cached_among(&self.class_uses, id, name, batch, class_uses)
+    }
+
+    /// A per-(file, name) answer, computed for `name` and the not yet cached names of
+    /// `batch` in one parse of the file.
+    fn cached_among<T>(
+        &self,
+        cache: &Mutex<HashMap<(FileId, String), Option<Arc<T>>>>,
+        id: FileId,
+        name: &str,
+        batch: &[String],
+        compute: impl Fn(&Module, &str) -> T,
+    ) -> Option<Arc<T>> {
+        let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = lock().get(&(id, name.to_string())) {
+            return hit.clone();
+        }
+        let mut wanted: Vec<&str> = vec![name];
+        {
+            let known = lock();
+            wanted.extend(
+                batch
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|b| *b != name && !known.contains_key(&(id, b.to_string()))),
+            );
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        let answers: Vec<Option<Arc<T>>> = match self.with_module(id, |module, _| {
+            wanted
+                .iter()
+                .map(|n| Some(Arc::new(compute(module, n))))
+                .collect::<Vec<_>>()
+        }) {
+            Some(answers) => answers,
+            None => wanted.iter().map(|_| None).collect(),
+        };
+        let mut known = lock();
+        let mut found = None;
+        for (n, answer) in wanted.iter().zip(answers) {
+            if *n == name {
+                found = answer.clone();
+            }
+            known.entry((id, n.to_string())).or_insert(answer);
+        }
+        found
     }
 
     /// What `compute` says about a file, parsed once per key; a file that cannot be read or

@@ -984,7 +984,7 @@ fn class_uses_accounted(
         if id == project.own_id {
             continue;
         }
-        match project.index.class_uses(id, &c.name) {
+        match project.class_uses(id, &c.name) {
             Some(uses) if !uses.is_empty() => files.push((Some(id), uses)),
             Some(_) => {}
             None => {

@@ -23,6 +23,13 @@ pub struct ModuleIndex {
     /// Indexes into `Module::identifiers`, sorted by start byte (for range queries).
     identifiers_by_start: Vec<usize>,
     occurrences: Mutex<HashMap<String, Arc<Vec<Occurrence>>>>,
+    /// Scopes binding each name, in scope order.
+    scopes_binding: HashMap<String, Vec<ScopeId>>,
+    /// Indexes into `Module::strings` of the literals holding each word (a maximal run of
+    /// identifier characters of the literal's text, or its whole value).
+    string_words: HashMap<String, Vec<usize>>,
+    /// Lines of `name=` keyword arguments, by name, in walk order of the calls.
+    keyword_lines: HashMap<String, Vec<usize>>,
     receivers: Mutex<HashMap<String, Arc<Receivers>>>,
     /// Indexes into `Module::calls` of `setattr`, `delattr`, `….object`, `….pickle` and
     /// `type` calls: the only ones that can rebind a class's attributes.
@@ -61,6 +68,45 @@ impl ModuleIndex {
         }
         let mut identifiers_by_start: Vec<usize> = (0..module.identifiers.len()).collect();
         identifiers_by_start.sort_by_key(|&i| module.identifiers[i].0.start_byte());
+        let mut scopes_binding: HashMap<String, Vec<ScopeId>> = HashMap::new();
+        for (id, scope) in module.scopes.iter().enumerate() {
+            for b in &scope.bindings {
+                let scopes = scopes_binding.entry(b.name.clone()).or_default();
+                if scopes.last() != Some(&id) {
+                    scopes.push(id);
+                }
+            }
+        }
+        let mut string_words: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, s) in module.strings.iter().enumerate() {
+            let text = crate::facts::literal_text(module, *s);
+            let mut words: Vec<&str> = words_of(&text).collect();
+            if let Some(value) = crate::parse::string_value(*s, module.src) {
+                words.push(value);
+            }
+            words.sort_unstable();
+            words.dedup();
+            for w in words {
+                string_words.entry(w.to_string()).or_default().push(i);
+            }
+        }
+        let mut keyword_lines: HashMap<String, Vec<usize>> = HashMap::new();
+        for (call, _) in &module.calls {
+            let Some(args) = call.child_by_field_name("arguments") else {
+                continue;
+            };
+            for arg in crate::parse::named_children(args) {
+                if arg.kind() != "keyword_argument" {
+                    continue;
+                }
+                if let Some(n) = arg.child_by_field_name("name") {
+                    keyword_lines
+                        .entry(module.text(n).to_string())
+                        .or_default()
+                        .push(arg.start_position().row + 1);
+                }
+            }
+        }
         let mut rebinding_calls = Vec::new();
         let mut calls_on: HashMap<String, Vec<usize>> = HashMap::new();
         let mut calls_to: HashMap<String, Vec<usize>> = HashMap::new();
@@ -112,6 +158,9 @@ impl ModuleIndex {
             identifiers,
             identifiers_by_start,
             occurrences: Mutex::new(HashMap::new()),
+            scopes_binding,
+            string_words,
+            keyword_lines,
             receivers: Mutex::new(HashMap::new()),
             rebinding_calls,
             calls_on,
@@ -142,6 +191,16 @@ impl ModuleIndex {
         let found = Arc::new(compute());
         self.lock().insert(name.to_string(), Arc::clone(&found));
         found
+    }
+
+    /// The scopes that bind `name`, in scope order.
+    pub fn scopes_binding(&self, name: &str) -> &[ScopeId] {
+        self.scopes_binding.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Lines of the `name=` keyword arguments, in walk order of the calls.
+    pub fn keyword_lines(&self, name: &str) -> &[usize] {
+        self.keyword_lines.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// Indexes into `Module::attributes` of the `x.name` nodes, in walk order.
@@ -204,6 +263,21 @@ impl<'t> Module<'t> {
         found
     }
 
+    /// String literals that may hold `name` as a word (`facts::contains_word`), in walk
+    /// order. For a `name` that is not a single word, every literal.
+    pub fn strings_with_word(&self, name: &str) -> Vec<Node<'t>> {
+        if words_of(name).ne(std::iter::once(name)) {
+            return self.strings.clone();
+        }
+        self.index()
+            .string_words
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| self.strings[i])
+            .collect()
+    }
+
     /// Identifier nodes (with their scopes) spelled `name`, in walk order.
     pub fn identifiers_named<'a>(
         &'a self,
@@ -228,6 +302,12 @@ impl<'t> Module<'t> {
         hits.sort_unstable();
         hits.into_iter().map(|i| self.identifiers[i]).collect()
     }
+}
+
+/// Maximal runs of identifier characters (as `facts::contains_word` sees word edges).
+fn words_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
 }
 
 #[cfg(test)]

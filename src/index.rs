@@ -23,8 +23,10 @@ use crate::source::Source;
 
 pub type FileId = usize;
 
-type OccurrenceCache = HashMap<(FileId, String), Option<Arc<Vec<Occurrence>>>>;
-type ClassUseCache = HashMap<(FileId, String), Option<Arc<Vec<ClassUse>>>>;
+/// Per-(file, name) answers; `None` when the file cannot be read or parsed.
+type NameCache<T> = HashMap<(FileId, String), Option<Arc<T>>>;
+type OccurrenceCache = NameCache<Vec<Occurrence>>;
+type ClassUseCache = NameCache<Vec<ClassUse>>;
 
 /// A cache key names the file it is about.
 trait FileKey {
@@ -388,7 +390,7 @@ impl ProjectIndex {
     /// `batch` in one parse of the file.
     fn cached_among<T>(
         &self,
-        cache: &Mutex<HashMap<(FileId, String), Option<Arc<T>>>>,
+        cache: &Mutex<NameCache<T>>,
         id: FileId,
         name: &str,
         batch: &[String],

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times `picklefix --write` on one file holding N fixes, for N = 250, 1,000 and 4,000:
-#   classes: N classes, each handing a stateless method to a process pool (N hoists);
+#   classes: N classes, each handing a stateless method `work` to a process pool (N hoists);
+#   distinct: the same with a method name of its own per class (`work0`, `work1`, …);
 #   lambdas: one function handing N lambdas to a pool (N lifts).
 # Each file sits in a folder of its own (the project is that folder). Prints a markdown
 # table: N, seconds (best of ROUNDS), fixes applied. Usage:
@@ -22,12 +23,13 @@ import sys
 kind, n, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 with open(path, "w") as f:
     f.write("from concurrent.futures import ProcessPoolExecutor\n\n\n")
-    if kind == "classes":
+    if kind in ("classes", "distinct"):
         for i in range(n):
+            m = f"work{i}" if kind == "distinct" else "work"
             f.write(f"class C{i}:\n    def __init__(self):\n        self.k = {i}\n\n"
-                    f"    def work(self, x):\n        return x + {i}\n\n"
+                    f"    def {m}(self, x):\n        return x + {i}\n\n"
                     f"    def run(self, xs):\n        with ProcessPoolExecutor() as ex:\n"
-                    f"            return list(ex.map(self.work, xs))\n\n\n")
+                    f"            return list(ex.map(self.{m}, xs))\n\n\n")
     else:
         f.write("def main(xs):\n    with ProcessPoolExecutor() as ex:\n")
         for i in range(n):
@@ -37,7 +39,7 @@ PY
 
 echo "| file | fixes | seconds (best of $ROUNDS) | fixed |"
 echo "|---|---:|---:|---:|"
-for kind in classes lambdas; do
+for kind in classes distinct lambdas; do
     for n in $SIZES; do
         dir="$work/$kind-$n"
         mkdir -p "$dir"

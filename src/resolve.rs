@@ -56,8 +56,9 @@ pub struct Scope<'t> {
     pub parent: Option<ScopeId>,
     /// In source order; only `Module::bind` adds to it (it keeps `by_name` in step).
     pub bindings: Vec<Binding<'t>>,
-    /// Indexes into `bindings`, by name: a module with thousands of bindings is looked up
-    /// once per reference.
+    /// Indexes into `bindings`, by name, once there are more than `SCAN_LIMIT` of them: a
+    /// module with thousands of bindings is looked up once per reference, the many small
+    /// scopes are scanned.
     by_name: HashMap<String, Vec<usize>>,
     /// Names declared `global` or `nonlocal` here: never local to this scope.
     pub not_local: HashSet<String>,
@@ -66,14 +67,42 @@ pub struct Scope<'t> {
     pub class: Option<ClassId>,
 }
 
+/// Scopes with at most this many bindings are scanned rather than indexed.
+const SCAN_LIMIT: usize = 32;
+
 impl<'t> Scope<'t> {
     /// The bindings of `name` in this scope, in source order.
-    pub fn bindings_named<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s Binding<'t>> + 's {
-        self.by_name
-            .get(name)
+    pub fn bindings_named<'s, 'n>(
+        &'s self,
+        name: &'n str,
+    ) -> impl Iterator<Item = &'s Binding<'t>> + use<'s, 'n, 't> {
+        let indexed = (self.bindings.len() > SCAN_LIMIT).then(|| {
+            self.by_name
+                .get(name)
+                .into_iter()
+                .flatten()
+                .map(|&i| &self.bindings[i])
+        });
+        let scanned = indexed
+            .is_none()
+            .then(|| self.bindings.iter().filter(move |b| b.name == name));
+        indexed
             .into_iter()
             .flatten()
-            .map(|&i| &self.bindings[i])
+            .chain(scanned.into_iter().flatten())
+    }
+
+    fn push_binding(&mut self, binding: Binding<'t>) {
+        self.bindings.push(binding);
+        let n = self.bindings.len();
+        if n == SCAN_LIMIT + 1 {
+            for (i, b) in self.bindings.iter().enumerate() {
+                self.by_name.entry(b.name.clone()).or_default().push(i);
+            }
+        } else if n > SCAN_LIMIT + 1 {
+            let name = self.bindings[n - 1].name.clone();
+            self.by_name.entry(name).or_default().push(n - 1);
+        }
     }
 }
 
@@ -286,12 +315,7 @@ impl<'t> Module<'t> {
     }
 
     fn bind(&mut self, scope: ScopeId, name: &str, at: usize, value: BindingValue<'t>) {
-        let sc = &mut self.scopes[scope];
-        sc.by_name
-            .entry(name.to_string())
-            .or_default()
-            .push(sc.bindings.len());
-        sc.bindings.push(Binding {
+        self.scopes[scope].push_binding(Binding {
             name: name.to_string(),
             at,
             value,
@@ -405,6 +429,7 @@ impl<'t> Module<'t> {
 
     fn walk(&mut self) {
         let mut stack: Vec<(Node<'t>, ScopeId)> = vec![(self.root, MODULE_SCOPE)];
+        let mut cursor = self.root.walk();
         while let Some((node, scope)) = stack.pop() {
             let mut push_children = true;
             match node.kind() {
@@ -522,22 +547,29 @@ impl<'t> Module<'t> {
                 "string" => self.strings.push(node),
                 _ => {}
             }
-            if push_children {
-                let mut kids = children(node);
+            if push_children && !matches!(node.kind(), "import_statement" | "import_from_statement")
+            {
                 // Attribute names and keyword names are not name uses: `x.m`, `f(m=1)`.
                 let skip = match node.kind() {
                     "attribute" => node.child_by_field_name("attribute"),
                     "keyword_argument" => node.child_by_field_name("name"),
                     _ => None,
                 };
-                if let Some(skip) = skip {
-                    kids.retain(|k| k.id() != skip.id());
+                // Children in reverse, so they pop in source order; one cursor for the walk.
+                let first = stack.len();
+                cursor.reset(node);
+                if cursor.goto_first_child() {
+                    loop {
+                        let kid = cursor.node();
+                        if skip.is_none_or(|s| s.id() != kid.id()) {
+                            stack.push((kid, scope));
+                        }
+                        if !cursor.goto_next_sibling() {
+                            break;
+                        }
+                    }
                 }
-                if matches!(node.kind(), "import_statement" | "import_from_statement") {
-                    kids.clear();
-                }
-                kids.reverse();
-                stack.extend(kids.into_iter().map(|k| (k, scope)));
+                stack[first..].reverse();
             }
         }
     }

@@ -326,8 +326,8 @@ pub fn refuse_unencodable(findings: &mut [Finding], codec: &Codec) {
 }
 
 /// Apply fixes pass after pass until nothing applicable is left (UTF-8 text). Each pass
-/// applies every fix that overlaps no other (`apply_fixes`); the module is analysed again
-/// only when some fix had to wait.
+/// applies every fix that overlaps no other (`apply_fixes`), then analyses the new text
+/// (reusing the parse that checked it), until a pass finds nothing to apply.
 pub fn fix_all(
     original: &str,
     first: &[Finding],

@@ -42,27 +42,22 @@ pub fn add_noqa(
             _ => {}
         }
     }
-    // Codes per line, by the line's start offset.
-    let mut lines: BTreeMap<usize, BTreeSet<&str>> = BTreeMap::new();
+    // Codes per line and how many findings the line holds, by the line's start offset.
+    let mut lines: BTreeMap<usize, (BTreeSet<&str>, usize)> = BTreeMap::new();
     for f in findings {
-        lines
-            .entry(line_start(text, f.range.start))
-            .or_default()
-            .insert(f.rule.code());
+        let line = lines.entry(line_start(text, f.range.start)).or_default();
+        line.0.insert(f.rule.code());
+        line.1 += 1;
     }
     let mut edits = Vec::new();
     let mut refused = Vec::new();
     let mut suppressed = 0;
     let mut added_lines = Vec::new();
-    for (&start, codes) in &lines {
-        let count = findings
-            .iter()
-            .filter(|f| line_start(text, f.range.start) == start)
-            .count();
+    for (&start, (codes, count)) in &lines {
         match plan_line(text, start, codes, &comments, &strings) {
             Ok(edit) => {
                 edits.push(edit);
-                suppressed += count;
+                suppressed += *count;
                 added_lines.push(start);
             }
             Err(why) => {

@@ -1282,6 +1282,209 @@ pub fn main_guard_only_name(module: &Module, node: Node) -> Option<String> {
     None
 }
 
+/// Names every module can read without binding them (`dir(builtins)` of CPython 3.11-3.14,
+/// plus the module attributes the import system sets).
+const BUILTIN_NAMES: &[&str] = &[
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "BaseExceptionGroup",
+    "BlockingIOError",
+    "BrokenPipeError",
+    "BufferError",
+    "BytesWarning",
+    "ChildProcessError",
+    "ConnectionAbortedError",
+    "ConnectionError",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+    "DeprecationWarning",
+    "EOFError",
+    "Ellipsis",
+    "EncodingWarning",
+    "EnvironmentError",
+    "Exception",
+    "ExceptionGroup",
+    "False",
+    "FileExistsError",
+    "FileNotFoundError",
+    "FloatingPointError",
+    "FutureWarning",
+    "GeneratorExit",
+    "IOError",
+    "ImportError",
+    "ImportWarning",
+    "IndentationError",
+    "IndexError",
+    "InterruptedError",
+    "IsADirectoryError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "ModuleNotFoundError",
+    "NameError",
+    "None",
+    "NotADirectoryError",
+    "NotImplemented",
+    "NotImplementedError",
+    "OSError",
+    "OverflowError",
+    "PendingDeprecationWarning",
+    "PermissionError",
+    "ProcessLookupError",
+    "PythonFinalizationError",
+    "RecursionError",
+    "ReferenceError",
+    "ResourceWarning",
+    "RuntimeError",
+    "RuntimeWarning",
+    "StopAsyncIteration",
+    "StopIteration",
+    "SyntaxError",
+    "SyntaxWarning",
+    "SystemError",
+    "SystemExit",
+    "TabError",
+    "TimeoutError",
+    "True",
+    "TypeError",
+    "UnboundLocalError",
+    "UnicodeDecodeError",
+    "UnicodeEncodeError",
+    "UnicodeError",
+    "UnicodeTranslateError",
+    "UnicodeWarning",
+    "UserWarning",
+    "ValueError",
+    "Warning",
+    "ZeroDivisionError",
+    "__build_class__",
+    "__builtins__",
+    "__cached__",
+    "__debug__",
+    "__doc__",
+    "__file__",
+    "__import__",
+    "__loader__",
+    "__name__",
+    "__package__",
+    "__path__",
+    "__spec__",
+    "abs",
+    "aiter",
+    "all",
+    "anext",
+    "any",
+    "ascii",
+    "bin",
+    "bool",
+    "breakpoint",
+    "bytearray",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "compile",
+    "complex",
+    "copyright",
+    "credits",
+    "delattr",
+    "dict",
+    "dir",
+    "divmod",
+    "enumerate",
+    "eval",
+    "exec",
+    "exit",
+    "filter",
+    "float",
+    "format",
+    "frozenset",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "help",
+    "hex",
+    "id",
+    "input",
+    "int",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "license",
+    "list",
+    "locals",
+    "map",
+    "max",
+    "memoryview",
+    "min",
+    "next",
+    "object",
+    "oct",
+    "open",
+    "ord",
+    "pow",
+    "print",
+    "property",
+    "quit",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "setattr",
+    "slice",
+    "sorted",
+    "staticmethod",
+    "str",
+    "sum",
+    "super",
+    "tuple",
+    "type",
+    "vars",
+    "zip",
+];
+
+/// A module-level name that `node` reads whose value in a spawned worker may differ from the
+/// parent's because something outside the module sets it: another project file assigns it as
+/// an attribute (`tasks.FACTOR = 3`, typically under its own main guard), or this module
+/// never binds it at all (a caller injects it). Moved to module level, the code would read
+/// the import-time value in the worker, or raise NameError there.
+pub fn name_set_from_outside(module: &Module, node: Node, project: &ProjectView) -> Option<String> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for (ident, scope) in module.identifiers_in(node.byte_range()) {
+        let name = module.text(ident);
+        if !seen.insert(name) {
+            continue;
+        }
+        let line = ident.start_position().row + 1;
+        match module.lookup(scope, name, ident.start_byte()) {
+            Some((MODULE_SCOPE, _)) => match project.occurrences_elsewhere(name, false) {
+                Ok((_, Some((path, o)))) => {
+                    return Some(format!(
+                        "it reads `{name}` (line {line}), which {}:{} can assign from outside this module: a worker sees only its import-time value",
+                        display_path(&path),
+                        o.line
+                    ))
+                }
+                Ok(_) => {}
+                Err(why) => return Some(why),
+            },
+            None if !module.star_import && !BUILTIN_NAMES.contains(&name) => {
+                return Some(format!(
+                    "it reads `{name}` (line {line}), which this module never binds: set from outside, it would not exist in a spawn or forkserver worker"
+                ))
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The identifier a parameter binds (re-exported for the rewriter).
 pub fn param_name<'t>(module: &Module<'t>, p: Node<'t>) -> Option<&'t str> {
     first_param_ident(p).map(|i| module.text(i))

@@ -174,6 +174,12 @@ inside the worker. The fix is refused when a captured name may be unbound there,
 captured value cannot be pickled (a local function, a lock, a pool, a file, a socket),
 and, for `Process(target=...)`, when a captured name may be reassigned between
 `Process(...)` and `start()` (a forked child reads the values at `start()`).
+
+No fix when the lambda reads a module name whose value a spawned worker would not share:
+one bound only under `if __name__ == \"__main__\":`, assigned through `global` in a
+function, assigned as an attribute by another project file (`tasks.FACTOR = 3`), or never
+bound by the module at all. The worker imports the module afresh and would read the
+import-time value, or raise NameError.
 ";
 
 const PF003: &str = "\

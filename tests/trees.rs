@@ -31,8 +31,6 @@ type Snapshot = BTreeMap<PathBuf, Vec<u8>>;
 /// test, so the list stays honest).
 const KNOWN_FAILURES: &[&str] = &[
     "json_config_names_private_method",
-    "lambda_reads_config_mutated_by_main",
-    "lambda_reads_global_injected_from_main",
     "design_gitignored_subclass_override",
     "enum_values_name_methods",
     "pytest_custom_python_functions_glob",

@@ -330,36 +330,4 @@ mod tests {
         assert_eq!(rows, vec![0, 2]);
         assert_eq!(m.attributes_named("z").count(), 0);
     }
-
-    #[test]
-    fn identifiers_by_name_and_by_range_match_a_scan() {
-        let src = "def f(a, b=c):\n    return [a for a in b] + g(a, c)\nc = f\n";
-        let tree = parse(src).unwrap();
-        let m = Module::build(tree.root_node(), src);
-        for name in ["a", "b", "c", "f", "g", "zz"] {
-            let scan: Vec<usize> = m
-                .identifiers
-                .iter()
-                .filter(|(n, _)| m.text(*n) == name)
-                .map(|(n, _)| n.id())
-                .collect();
-            let indexed: Vec<usize> = m.identifiers_named(name).map(|(n, _)| n.id()).collect();
-            assert_eq!(scan, indexed, "{name}");
-        }
-        for (lo, hi) in [(0, src.len()), (0, 14), (5, 40), (20, 21), (40, src.len())] {
-            let scan: Vec<usize> = m
-                .identifiers
-                .iter()
-                .filter(|(n, _)| (lo..hi).contains(&n.start_byte()))
-                .map(|(n, _)| n.id())
-                .collect();
-            let indexed: Vec<usize> = m
-                .identifiers_in(lo..hi)
-                .iter()
-                .map(|(n, _)| n.id())
-                .collect();
-            assert_eq!(scan, indexed, "{lo}..{hi}");
-            assert!(!scan.is_empty() || hi - lo < 3, "{lo}..{hi} tests nothing");
-        }
-    }
 }

@@ -7,8 +7,7 @@ use crate::edit::{apply_fixes, Applicability, Fix};
 use crate::facts::FileFacts;
 use crate::hierarchy::{AnalysisScope, ProjectView};
 use crate::judge::{
-    classify, closure_names, judge_method, main_guard_only_name, name_set_from_outside, Callable,
-    MethodVerdict,
+    classify, closure_names, judge_method, unseen_by_workers, Callable, MethodVerdict,
 };
 use crate::matcher::{find_argument_sites, find_process_subclasses, find_sites, Channel, Site};
 use crate::parse::{error_count, first_error, parse};
@@ -214,8 +213,7 @@ fn judge_site(module: &Module, site: &Site, project: &ProjectView) -> Option<Fin
                 "lambda handed to `{}` cannot be pickled{startup_note}",
                 site.api
             );
-            let reads_outside = || name_set_from_outside(module, lambda, project);
-            let plan = match main_guard_only_name(module, lambda).or_else(reads_outside) {
+            let plan = match unseen_by_workers(module, lambda, project) {
                 Some(why) => Err(why),
                 // A lambda that captures nothing moves as it is (safe); one that captures
                 // prefers `initargs=` where the API has it.
@@ -236,9 +234,7 @@ fn judge_site(module: &Module, site: &Site, project: &ProjectView) -> Option<Fin
                 .and_then(|d| module.scope_of_def(d))
                 .and_then(|s| module.scopes[s].parent);
             let lifted = match (def, def_scope) {
-                (Some(def), Some(scope)) => match main_guard_only_name(module, def)
-                    .or_else(|| name_set_from_outside(module, def, project))
-                {
+                (Some(def), Some(scope)) => match unseen_by_workers(module, def, project) {
                     Some(why) => Err(why),
                     None => lift_local_function(module, def, scope, site, project),
                 },

@@ -1282,6 +1282,12 @@ pub fn main_guard_only_name(module: &Module, node: Node) -> Option<String> {
     None
 }
 
+/// Why code moved to module level would read, in a spawned worker, a module name whose value
+/// differs from the parent's (`main_guard_only_name`, then `name_set_from_outside`).
+pub fn unseen_by_workers(module: &Module, node: Node, project: &ProjectView) -> Option<String> {
+    main_guard_only_name(module, node).or_else(|| name_set_from_outside(module, node, project))
+}
+
 /// Names every module can read without binding them (`dir(builtins)` of CPython 3.11-3.14,
 /// plus the module attributes the import system sets).
 const BUILTIN_NAMES: &[&str] = &[

@@ -1469,7 +1469,7 @@ pub fn name_set_from_outside(module: &Module, node: Node, project: &ProjectView)
         }
         let line = ident.start_position().row + 1;
         match module.lookup(scope, name, ident.start_byte()) {
-            Some((MODULE_SCOPE, _)) => match project.occurrences_elsewhere(name, false) {
+            Some((MODULE_SCOPE, _)) => match project.occurrences_elsewhere(name, true) {
                 Ok((_, Some((path, o)))) => {
                     return Some(format!(
                         "it reads `{name}` (line {line}), which {}:{} can assign from outside this module: a worker sees only its import-time value",

@@ -177,7 +177,8 @@ and, for `Process(target=...)`, when a captured name may be reassigned between
 
 No fix when the lambda reads a module name whose value a spawned worker would not share:
 one bound only under `if __name__ == \"__main__\":`, assigned through `global` in a
-function, assigned as an attribute by another project file (`tasks.FACTOR = 3`), or never
+function, assigned by another project file (`tasks.FACTOR = 3`, or by name through a string
+key such as `vars(tasks)[\"FACTOR\"] = 3`), or never
 bound by the module at all. The worker imports the module afresh and would read the
 import-time value, or raise NameError.
 ";
